@@ -74,6 +74,7 @@ about_activated_cb (GSimpleAction *action,
                         "copyright", "© 2026 The Natter developers",
                         /* TRANSLATORS: your name and e-mail, one per line */
                         "translator-credits", _("translator-credits"),
+                        "application", app,
                         "transient-for", gtk_application_get_active_window (app),
                         "modal", TRUE,
                         NULL);
