@@ -13,7 +13,7 @@ RUNTIME_PACKAGES=(glib-networking librsvg2-common shared-mime-info dbus-user-ses
 # the XMPP servers the integration tests start, and certificates for them.
 TEST_PACKAGES=(
   desktop-file-utils appstream xvfb xauth dbus-daemon dbus-bin gnome-keyring
-  prosody lua-dbi-sqlite3 openssl python3
+  prosody lua-dbi-sqlite3 ejabberd erlang-p1-sqlite3 openssl python3
 )
 
 # ensure_packages PKG…: install whichever of the packages is missing.

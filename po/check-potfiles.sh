@@ -6,7 +6,7 @@ cd "$root" || exit 2
 status=0
 listed=$(grep -v '^#' po/POTFILES.in | grep -v '^$')
 
-for f in $(git ls-files 2>/dev/null || find src data -type f); do
+for f in $(git ls-files --cached --others --exclude-standard 2>/dev/null || find src data -type f); do
   case "$f" in
     src/*.c|src/*.ui|data/*.in|data/*.xml) ;;
     *) continue ;;

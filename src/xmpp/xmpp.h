@@ -4,5 +4,16 @@
  */
 #pragma once
 
+#include "xmpp/xmpp-caps.h"
+#include "xmpp/xmpp-client.h"
+#include "xmpp/xmpp-connection.h"
+#include "xmpp/xmpp-disco.h"
 #include "xmpp/xmpp-error.h"
+#include "xmpp/xmpp-jid.h"
+#include "xmpp/xmpp-node.h"
+#include "xmpp/xmpp-presence.h"
+#include "xmpp/xmpp-reader.h"
+#include "xmpp/xmpp-roster.h"
+#include "xmpp/xmpp-sasl.h"
+#include "xmpp/xmpp-scram.h"
 #include "xmpp/xmpp-enums.h"

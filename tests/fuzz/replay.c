@@ -16,6 +16,13 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static guint
 replay_path (const char *path)
 {
@@ -35,7 +42,7 @@ replay_path (const char *path)
       while ((name = g_dir_read_name (dir)) != NULL)
         g_ptr_array_add (names, g_build_filename (path, name, NULL));
       /* A fixed order makes a failure reproducible from the log. */
-      g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+      g_ptr_array_sort (names, compare_paths);
       for (guint i = 0; i < names->len; i++)
         count += replay_path (g_ptr_array_index (names, i));
       return count;

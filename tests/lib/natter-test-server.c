@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "natter-test-server.h"
+#include "natter-test-certs.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -91,46 +92,9 @@ static gboolean
 make_certificates (NatterTestServer  *self,
                    GError           **error)
 {
-  g_autofree char *ca_key = g_build_filename (self->directory, "ca.key", NULL);
-  g_autofree char *key = g_build_filename (self->directory, "server.key", NULL);
-  g_autofree char *csr = g_build_filename (self->directory, "server.csr", NULL);
-  g_autofree char *ext = g_build_filename (self->directory, "server.ext", NULL);
-  g_autofree char *serial = g_build_filename (self->directory, "ca.srl", NULL);
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GByteArray) der = NULL;
-  const char *extensions =
-    "subjectAltName=DNS:" NATTER_TEST_DOMAIN ",DNS:*." NATTER_TEST_DOMAIN ",DNS:localhost,IP:127.0.0.1\n"
-    "extendedKeyUsage=serverAuth\n"
-    "basicConstraints=CA:FALSE\n";
-
-  self->ca_file = g_build_filename (self->directory, "ca.crt", NULL);
-  self->certificate_file = g_build_filename (self->directory, "server.crt", NULL);
-
-  if (!g_file_set_contents (ext, extensions, -1, error))
-    return FALSE;
-  if (!run (error, "openssl", "req", "-x509", "-newkey", "ec",
-            "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", ca_key, "-out", self->ca_file, "-days", "3650",
-            "-subj", "/CN=Natter Test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL))
-    return FALSE;
-  if (!run (error, "openssl", "req", "-newkey", "ec",
-            "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", key, "-out", csr, "-subj", "/CN=" NATTER_TEST_DOMAIN, NULL))
-    return FALSE;
-  if (!run (error, "openssl", "x509", "-req", "-in", csr, "-CA", self->ca_file,
-            "-CAkey", ca_key, "-CAserial", serial, "-CAcreateserial",
-            "-out", self->certificate_file, "-days", "3650", "-extfile", ext, NULL))
-    return FALSE;
-
-  certificate = g_tls_certificate_new_from_file (self->certificate_file, error);
-  if (certificate == NULL)
-    return FALSE;
-  g_object_get (certificate, "certificate", &der, NULL);
-  self->fingerprint = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-
-  return TRUE;
+  return natter_test_make_certificates (self->directory, NATTER_TEST_DOMAIN,
+                                        &self->ca_file, &self->certificate_file, NULL,
+                                        &self->fingerprint, error);
 }
 
 static gboolean
@@ -227,6 +191,8 @@ wait_until_listening (NatterTestServer  *self,
                       GError           **error)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autofree char *pid_file = g_build_filename (self->directory, "prosody.pid", NULL);
+  g_autofree char *admin_socket = g_build_filename (self->directory, "admin.sock", NULL);
   gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_US;
 
   while (g_get_monotonic_time () < deadline)
@@ -246,7 +212,10 @@ wait_until_listening (NatterTestServer  *self,
           g_autoptr(GSocketConnection) plain = NULL;
 
           plain = g_socket_client_connect_to_host (client, "127.0.0.1", self->port, NULL, NULL);
-          if (plain != NULL)
+          /* Listening is not all: the pid file and the admin socket (which
+           * add_account uses) appear a moment later. */
+          if (plain != NULL && g_file_test (pid_file, G_FILE_TEST_EXISTS) &&
+              g_file_test (admin_socket, G_FILE_TEST_EXISTS))
             return TRUE;
         }
       g_usleep (20 * 1000);
@@ -263,6 +232,12 @@ spawn (NatterTestServer  *self,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *stdout_path = g_build_filename (self->directory, "stdout.log", NULL);
+  g_autofree char *pid_file = g_build_filename (self->directory, "prosody.pid", NULL);
+  g_autofree char *admin_socket = g_build_filename (self->directory, "admin.sock", NULL);
+
+  /* Leftovers of a killed server would make it look ready at once. */
+  g_unlink (pid_file);
+  g_unlink (admin_socket);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
