@@ -4,4 +4,7 @@
  */
 #pragma once
 
+#include "store/natter-store-enums.h"
 #include "store/natter-store-error.h"
+#include "store/natter-store-records.h"
+#include "store/natter-store.h"
