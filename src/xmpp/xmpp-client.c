@@ -479,13 +479,29 @@ response_from_expected (XmppClient *self,
   return pending->to == NULL && own_domain != NULL && xmpp_jid_equal (from, own_domain);
 }
 
-static GError *
-stanza_error_to_gerror (XmppNode *stanza)
+#define MAX_ERROR_TEXT_CHARS 512
+
+/**
+ * xmpp_stanza_error_new:
+ * @stanza: a stanza of type error
+ *
+ * Reads the RFC 6120 §8.3 error of @stanza.  The peer's text is cut to a
+ * sane length, since it is shown to users.
+ *
+ * Returns: (transfer full): an %XMPP_ERROR_STANZA error whose message
+ *   starts with the condition (e.g. `item-not-found`)
+ */
+GError *
+xmpp_stanza_error_new (XmppNode *stanza)
 {
-  XmppNode *error = xmpp_node_get_child (stanza, "error", NULL);
+  XmppNode *error;
   const char *condition = NULL;
   const char *text = NULL;
+  g_autofree char *short_text = NULL;
 
+  g_return_val_if_fail (stanza != NULL, NULL);
+
+  error = xmpp_node_get_child (stanza, "error", NULL);
   for (guint i = 0; error != NULL && i < xmpp_node_get_n_children (error); i++)
     {
       XmppNode *child = xmpp_node_get_child_at (error, i);
@@ -497,10 +513,13 @@ stanza_error_to_gerror (XmppNode *stanza)
       else if (condition == NULL)
         condition = xmpp_node_get_name (child);
     }
+  if (text != NULL && g_utf8_strlen (text, -1) > MAX_ERROR_TEXT_CHARS)
+    short_text = g_utf8_substring (text, 0, MAX_ERROR_TEXT_CHARS);
 
   return g_error_new (XMPP_ERROR, XMPP_ERROR_STANZA, "%s%s%s",
                       condition != NULL ? condition : "undefined-condition",
-                      text != NULL ? ": " : "", text != NULL ? text : "");
+                      text != NULL ? ": " : "",
+                      short_text != NULL ? short_text : text != NULL ? text : "");
 }
 
 /* Returns TRUE if @iq answered one of our requests (whether or not it
@@ -533,7 +552,7 @@ handle_iq_response (XmppClient *self,
   if (g_strcmp0 (type, "result") == 0)
     g_task_return_pointer (task, xmpp_node_ref (iq), (GDestroyNotify) xmpp_node_unref);
   else
-    g_task_return_error (task, stanza_error_to_gerror (iq));
+    g_task_return_error (task, xmpp_stanza_error_new (iq));
 
   return TRUE;
 }
@@ -780,7 +799,7 @@ handle_bind_result (XmppClient *self,
     }
   if (g_strcmp0 (type, "result") != 0)
     {
-      g_autoptr(GError) stanza_error = stanza_error_to_gerror (iq);
+      g_autoptr(GError) stanza_error = xmpp_stanza_error_new (iq);
       g_autofree char *message = g_strdup_printf (_("The server refused the resource (%s)"),
                                                   stanza_error->message);
 
@@ -1017,6 +1036,18 @@ handle_sasl (XmppClient *self,
     }
 }
 
+/* A connect or STARTTLS step failed: keep the certificate it saw, so an
+ * untrusted one can be shown to the user and pinned. */
+static void
+fail_connection_step (XmppClient     *self,
+                      XmppConnection *connection,
+                      GError         *error)
+{
+  g_set_object (&self->peer_certificate, xmpp_connection_get_peer_certificate (connection));
+  self->peer_certificate_errors = xmpp_connection_get_peer_certificate_errors (connection);
+  fail_session (self, error);
+}
+
 static void
 start_tls_cb (GObject      *object,
               GAsyncResult *result,
@@ -1030,9 +1061,7 @@ start_tls_cb (GObject      *object,
     return;
   if (!xmpp_connection_start_tls_finish (connection, result, &error))
     {
-      g_set_object (&self->peer_certificate, xmpp_connection_get_peer_certificate (connection));
-      self->peer_certificate_errors = xmpp_connection_get_peer_certificate_errors (connection);
-      fail_session (self, error);
+      fail_connection_step (self, connection, error);
       return;
     }
 
@@ -1358,9 +1387,7 @@ connect_cb (GObject      *object,
     return;
   if (!xmpp_connection_connect_finish (connection, result, &error))
     {
-      g_set_object (&self->peer_certificate, xmpp_connection_get_peer_certificate (connection));
-      self->peer_certificate_errors = xmpp_connection_get_peer_certificate_errors (connection);
-      fail_session (self, error);
+      fail_connection_step (self, connection, error);
       return;
     }
 

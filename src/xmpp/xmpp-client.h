@@ -128,5 +128,6 @@ XmppNode        *xmpp_client_error_reply            (XmppNode             *reque
                                                      const char           *condition) G_GNUC_WARN_UNUSED_RESULT;
 gboolean         xmpp_client_is_from_account        (XmppClient           *self,
                                                      XmppNode             *stanza);
+GError          *xmpp_stanza_error_new              (XmppNode             *stanza) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -18,7 +18,6 @@
 #define NS_NICK          "http://jabber.org/protocol/nick"   /* XEP-0172 */
 #define NS_MUC_USER      "http://jabber.org/protocol/muc#user"
 #define NS_PRE_APPROVAL  "urn:xmpp:features:pre-approval"    /* RFC 6121 §3.4 */
-#define NS_STANZAS       "urn:ietf:params:xml:ns:xmpp-stanzas"
 
 /* Entity capabilities strings are a hash in base64 (28 characters for
  * SHA-1) and a URI; anything much longer is not worth keeping. */
@@ -657,37 +656,6 @@ clear_all (XmppPresence *self)
   g_hash_table_remove_all (self->contacts);
 }
 
-static GError *
-error_from_stanza (XmppNode *stanza)
-{
-  XmppNode *error = xmpp_node_get_child (stanza, "error", XMPP_NS_CLIENT);
-  XmppNode **children;
-  guint n_children = 0;
-  const char *condition = NULL;
-  const char *text = NULL;
-  g_autofree char *short_text = NULL;
-
-  if (error != NULL)
-    {
-      children = xmpp_node_get_children (error, &n_children);
-      for (guint i = 0; i < n_children; i++)
-        {
-          if (!xmpp_node_is (children[i], NULL, NS_STANZAS))
-            continue;
-          if (xmpp_node_is (children[i], "text", NULL))
-            text = xmpp_node_get_text (children[i]);
-          else if (condition == NULL)
-            condition = xmpp_node_get_name (children[i]);
-        }
-    }
-
-  short_text = xmpp_presence_truncate_text (text);
-  return g_error_new (XMPP_ERROR, XMPP_ERROR_STANZA, "%s%s%s",
-                      condition != NULL ? condition : "undefined-condition",
-                      short_text != NULL ? ": " : "",
-                      short_text != NULL ? short_text : "");
-}
-
 static void
 handle_available (XmppPresence *self,
                   XmppNode     *stanza,
@@ -719,7 +687,7 @@ handle_error (XmppPresence *self,
               XmppJid      *from,
               XmppJid      *bare)
 {
-  g_autoptr(GError) error = error_from_stanza (stanza);
+  g_autoptr(GError) error = xmpp_stanza_error_new (stanza);
   Contact *contact;
 
   g_debug ("presence: error from %s: %s", xmpp_jid_to_string (from), error->message);
