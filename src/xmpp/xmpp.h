@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "xmpp/xmpp-blocking.h"
 #include "xmpp/xmpp-caps.h"
 #include "xmpp/xmpp-client.h"
 #include "xmpp/xmpp-connection.h"
