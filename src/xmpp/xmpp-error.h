@@ -27,6 +27,7 @@ G_BEGIN_DECLS
  * @XMPP_ERROR_STANZA: the peer answered with a stanza error
  * @XMPP_ERROR_BAD_STANZA: a stanza was malformed or came from the wrong sender
  * @XMPP_ERROR_INVALID_JID: a string is not a valid JID
+ * @XMPP_ERROR_INVALID_URI: a string is not a valid `xmpp:` URI (RFC 5122)
  *
  * Errors of the engine that are not stream errors.
  */
@@ -44,6 +45,7 @@ typedef enum {
   XMPP_ERROR_STANZA,
   XMPP_ERROR_BAD_STANZA,
   XMPP_ERROR_INVALID_JID,
+  XMPP_ERROR_INVALID_URI,
 } XmppError;
 
 /**

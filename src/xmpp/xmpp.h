@@ -17,4 +17,5 @@
 #include "xmpp/xmpp-roster.h"
 #include "xmpp/xmpp-sasl.h"
 #include "xmpp/xmpp-scram.h"
+#include "xmpp/xmpp-uri.h"
 #include "xmpp/xmpp-enums.h"
