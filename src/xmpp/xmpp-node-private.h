@@ -57,7 +57,5 @@ void           xmpp_node_set_arena_text     (XmppNode       *node,
 void           xmpp_node_set_arena_children (XmppNode       *node,
                                              XmppNode      **children,
                                              guint           n_children);
-void           xmpp_node_take_child         (XmppNode       *node,
-                                             XmppNode       *child);
 
 G_END_DECLS

@@ -14,18 +14,26 @@
 /**
  * XmppNode:
  *
- * One XML element: a name and a namespace (both interned with
- * g_intern_string(), so two nodes of the same kind share the pointers and a
- * dispatcher can hash on them), attributes keyed by their qualified name as
- * written (`"to"`, `"xml:lang"`), the element's character data and its
- * child elements.
+ * One XML element: a name and a namespace, attributes keyed by their
+ * qualified name as written (`"to"`, `"xml:lang"`), the element's
+ * character data and its child elements.
+ *
+ * Names and namespaces are interned with g_intern_string(), so a
+ * dispatcher can hash on the pointers: the strings a program interns
+ * itself (handler keys, anything passed to xmpp_node_new()) are always
+ * the ones nodes from the reader carry.  Only the names a peer makes up
+ * beyond a process-wide budget stay private copies (GLib never frees an
+ * interned string), and those still compare equal by value everywhere
+ * in this API.
  *
  * Text is accumulated per element: `<a>x<b/>y</a>` has the text `"xy"`.
  * Whitespace-only text of an element that has children is dropped by the
  * reader.  The serialiser writes text before the children.
  *
  * Nodes are reference counted (atomically) and freed without recursion, so
- * a tree of any depth can be dropped safely.
+ * a tree of any depth can be dropped safely.  A stanza from the reader is
+ * allocated in one block, freed when its last node is: keeping a
+ * reference to a child keeps the memory of the whole stanza.
  */
 
 G_DEFINE_BOXED_TYPE (XmppNode, xmpp_node, xmpp_node_ref, xmpp_node_unref)
@@ -413,7 +421,7 @@ xmpp_node_unref (XmppNode *node)
  * xmpp_node_get_name:
  * @node: a node
  *
- * Returns: the element's local name, interned
+ * Returns: the element's local name, interned (see #XmppNode)
  */
 const char *
 xmpp_node_get_name (XmppNode *node)
@@ -427,7 +435,8 @@ xmpp_node_get_name (XmppNode *node)
  * xmpp_node_get_xmlns:
  * @node: a node
  *
- * Returns: (nullable): the element's namespace, interned; %NULL for none
+ * Returns: (nullable): the element's namespace, interned (see #XmppNode);
+ *   %NULL for none
  */
 const char *
 xmpp_node_get_xmlns (XmppNode *node)
@@ -639,7 +648,7 @@ xmpp_node_get_attribute_count (XmppNode *node)
  *
  * Iterates over the attributes in document order.
  *
- * Returns: the attribute's qualified name, interned
+ * Returns: the attribute's qualified name, interned (see #XmppNode)
  */
 const char *
 xmpp_node_get_attribute_at (XmppNode    *node,
@@ -722,9 +731,9 @@ xmpp_node_append_text (XmppNode   *node,
 }
 
 /* Appends @child, taking over the caller's reference. */
-void
-xmpp_node_take_child (XmppNode *node,
-                      XmppNode *child)
+static void
+node_take_child (XmppNode *node,
+                 XmppNode *child)
 {
   if (node->n_children == node->children_alloc)
     {
@@ -759,7 +768,7 @@ xmpp_node_append_child (XmppNode *node,
   g_return_if_fail (child != NULL);
   g_return_if_fail (child != node);
 
-  xmpp_node_take_child (node, xmpp_node_ref (child));
+  node_take_child (node, xmpp_node_ref (child));
 }
 
 /**
@@ -785,7 +794,7 @@ xmpp_node_add_child (XmppNode   *node,
   child = node_alloc (g_intern_string (name),
                       xmlns == NULL ? node->xmlns : intern_xmlns (xmlns),
                       sizeof (XmppNode));
-  xmpp_node_take_child (node, child);
+  node_take_child (node, child);
 
   return child;
 }
@@ -989,16 +998,11 @@ valid_char_length (const guchar *p,
   gunichar cp;
   gsize n;
 
-  if (p[0] < 0xc2)
+  /* 0x80-0xc1 never start a sequence (continuations, overlong pairs). */
+  if (p[0] < 0xc2 || p[0] > 0xf4)
     return 0;
-  else if (p[0] < 0xe0)
-    n = 2, cp = p[0] & 0x1f;
-  else if (p[0] < 0xf0)
-    n = 3, cp = p[0] & 0x0f;
-  else if (p[0] < 0xf5)
-    n = 4, cp = p[0] & 0x07;
-  else
-    return 0;
+  n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+  cp = p[0] & (0x7f >> n);
 
   if ((gsize) (end - p) < n)
     return 0;

@@ -34,7 +34,8 @@ XmppNode        *xmpp_node_new                       (const char  *name,
 XmppNode        *xmpp_node_build                     (const char  *name,
                                                       const char  *xmlns,
                                                       const char  *first_attribute,
-                                                      ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
+                                                      ...)
+                                                      G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
 XmppNode        *xmpp_node_ref                       (XmppNode    *node);
 void             xmpp_node_unref                     (XmppNode    *node);
 

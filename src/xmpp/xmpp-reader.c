@@ -58,6 +58,14 @@
  * attributes in quadratic time).  libxml2's own SAX handlers for the
  * restricted constructs stay installed behind it, and entity substitution,
  * DTD loading and network access stay off.
+ *
+ * A namespace name that is not an RFC 3986 URI is accepted (libxml2 calls
+ * it an error, but servers relay such stanzas from any peer, and a peer
+ * must not be able to end our stream).  Names a peer makes up are interned
+ * only within a budget, see #XmppNode.
+ *
+ * The reader is not thread-safe; the nodes it hands on may move to other
+ * threads.
  */
 
 #define SCAN_DECL_MAX 256
@@ -192,9 +200,9 @@ struct _XmppReader
 
   /* libxml2 dictionary pointer (and prefix) → interned string. */
   NameEntry           *names;
-  PendingName         *attr_names;  /* scratch: 3 × max_attributes */
   gsize                names_mask;
   gsize                names_used;
+  PendingName         *attr_names;  /* scratch: 3 × max_attributes */
 
   guint                in_feed : 1;
   guint                reset_requested : 1;
@@ -202,7 +210,15 @@ struct _XmppReader
 
 G_DEFINE_FINAL_TYPE (XmppReader, xmpp_reader, G_TYPE_OBJECT)
 
-#define TEXT_KEEP_MAX (64 * 1024)
+#define SCRATCH_KEEP_MAX (64 * 1024)
+
+/* Stops libxml2 from inside a SAX callback; it calls no more of them. */
+static void
+halt (XmppReader *self)
+{
+  if (self->ctxt != NULL && self->ctxt->instate != XML_PARSER_EOF)
+    xmlStopParser (self->ctxt);
+}
 
 static void reader_fail (XmppReader      *self,
                          XmppStreamError  code,
@@ -227,16 +243,7 @@ reader_fail (XmppReader      *self,
     }
 
   /* Halting frees libxml2's input buffer, so callers do this last. */
-  if (self->ctxt != NULL && self->ctxt->instate != XML_PARSER_EOF)
-    xmlStopParser (self->ctxt);
-}
-
-/* After a fault, the next SAX callback stops the parser. */
-static void
-halt (XmppReader *self)
-{
-  if (self->ctxt != NULL && self->ctxt->instate != XML_PARSER_EOF)
-    xmlStopParser (self->ctxt);
+  halt (self);
 }
 
 /* The scanner's faults wait until libxml2 has seen the bytes before them,
@@ -920,14 +927,21 @@ end_element_cb (void          *ctx,
 
   stanza = g_steal_pointer (&frame->node);
   g_clear_pointer (&self->arena, xmpp_node_arena_release);
-  if (self->text_alloc > TEXT_KEEP_MAX)
+
+  /* A huge stanza's scratch space is not kept for the next ones. */
+  if (self->text_alloc > SCRATCH_KEEP_MAX)
     {
       g_clear_pointer (&self->text, g_free);
       self->text_alloc = 0;
     }
+  if (self->pending_alloc * sizeof (XmppNode *) > SCRATCH_KEEP_MAX)
+    {
+      g_clear_pointer (&self->pending, g_free);
+      self->pending_alloc = 0;
+    }
 
   position = parser_position (self);
-  if (position - self->mark > self->max_stanza_bytes)
+  if (position > self->mark && position - self->mark > self->max_stanza_bytes)
     {
       xmpp_node_unref (stanza);
       reader_fail (self, XMPP_STREAM_ERROR_POLICY_VIOLATION,
@@ -1402,7 +1416,8 @@ scan_byte (XmppReader *self,
                    "A comment is restricted XML (RFC 6120 section 11.1)");
       else if (c >= 'A' && c <= 'Z')
         scan_fail (self, XMPP_STREAM_ERROR_RESTRICTED_XML,
-                   "A document type or markup declaration is restricted XML (RFC 6120 section 11.1)");
+                   "A document type or markup declaration is restricted XML "
+                   "(RFC 6120 section 11.1)");
       else
         scan_fail (self, XMPP_STREAM_ERROR_NOT_WELL_FORMED, "Malformed markup after <!");
       return TRUE;
@@ -1860,7 +1875,7 @@ xmpp_reader_feed (XmppReader  *self,
 
   while (length > 0)
     {
-      guint64 pending = self->fed - self->mark;
+      guint64 pending = self->fed > self->mark ? self->fed - self->mark : 0;
       gsize left;
       gsize piece;
       gsize accepted;
@@ -1909,7 +1924,8 @@ xmpp_reader_feed (XmppReader  *self,
       length -= piece;
     }
 
-  if (self->error == NULL && self->fed - self->mark > self->max_stanza_bytes)
+  if (self->error == NULL && self->fed > self->mark &&
+      self->fed - self->mark > self->max_stanza_bytes)
     reader_fail (self, XMPP_STREAM_ERROR_POLICY_VIOLATION,
                  "A stanza is larger than %" G_GSIZE_FORMAT " bytes", self->max_stanza_bytes);
 

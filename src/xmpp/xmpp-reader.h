@@ -43,7 +43,7 @@ G_DECLARE_FINAL_TYPE (XmppReader, xmpp_reader, XMPP, READER, GObject)
  * @stream_opened: (nullable): the stream header arrived; @header holds its
  *   attributes (`from`, `to`, `id`, `version`, `xml:lang`) and its
  *   namespace, and is borrowed for the call
- * @stanza: (nullable): an element at depth 1 ended (a stanza, or a nonce
+ * @stanza: (nullable): an element at depth 1 ended (a stanza, or a nonza
  *   such as `<stream:features>`, `<stream:error>`, `<proceed>`,
  *   `<success>`, `<r>`); @stanza is borrowed for the call, take a reference
  *   to keep it
@@ -66,7 +66,8 @@ typedef struct
 
 XmppReader      *xmpp_reader_new                     (const XmppReaderCallbacks *callbacks,
                                                       gpointer                   user_data,
-                                                      GDestroyNotify             destroy) G_GNUC_WARN_UNUSED_RESULT;
+                                                      GDestroyNotify             destroy)
+                                                      G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean         xmpp_reader_feed                    (XmppReader                *self,
                                                       const char                *data,

@@ -339,6 +339,92 @@ test_reader_utf8_split_across_feeds (void)
     }
 }
 
+static void
+test_reader_byte_order_mark_and_declaration (void)
+{
+  g_autoptr(Collector) c = collector_new ();
+  g_autoptr(GError) error = NULL;
+  static const char stream[] =
+    "\xef\xbb\xbf<?xml version='1.0' encoding='utf-8' standalone='yes' ?>" STREAM_OPEN
+    "<message><body>\xef\xbb\xbf</body></message>";
+
+  g_assert_true (feed_chunked (c, stream, strlen (stream), 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->opened, ==, 1);
+  g_assert_cmpuint (c->stanzas->len, ==, 1);
+  g_assert_cmpstr (xmpp_node_get_child_text (g_ptr_array_index (c->stanzas, 0), "body", NULL), ==,
+                   "\xef\xbb\xbf");
+}
+
+/* The XML namespace cannot be a default namespace, so such elements keep
+ * their xml: prefix when written.
+ */
+static void
+test_reader_xml_namespace_element_round_trip (void)
+{
+  g_autoptr(Collector) c = collector_new ();
+  g_autoptr(Collector) again = collector_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) reparse = g_string_new (HEADER);
+  g_autofree char *xml = NULL;
+
+  g_assert_true (feed_str (c, HEADER "<message><xml:odd xml:lang='en'><child/></xml:odd></message>",
+                           &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (xmpp_node_get_child (g_ptr_array_index (c->stanzas, 0), "odd", XMPP_NS_XML));
+  xml = stanza_xml (c, 0);
+  g_assert_cmpstr (xml, ==,
+                   "<message><xml:odd xml:lang='en'><child xmlns='jabber:client'/></xml:odd>"
+                   "</message>");
+
+  g_string_append (reparse, xml);
+  g_assert_true (feed_str (again, reparse->str, &error));
+  g_assert_no_error (error);
+  g_assert_true (xmpp_node_equal (g_ptr_array_index (c->stanzas, 0),
+                                  g_ptr_array_index (again->stanzas, 0)));
+}
+
+static void
+test_reader_stream_level_whitespace_and_cdata (void)
+{
+  g_autoptr(Collector) c = collector_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (feed_str (c, HEADER " \n\t\r\n<![CDATA[ \n ]]><r xmlns='urn:xmpp:sm:3'/>\n",
+                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->stanzas->len, ==, 1);
+}
+
+/* The scanner stops before a bad character is complete, so libxml2 (and
+ * whatever it would make of it) never sees one.
+ */
+static void
+test_reader_invalid_characters_never_reach_libxml2 (void)
+{
+  static const char *const bad[] = {
+    "\xc0\xbc", "\xe0\x80\xbc", "\xed\xa0\x80", "\xef\xbf\xbe", "\xef\xbf\xbf",
+    "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\x80", "\xeb<", "\x01",
+  };
+  static const char prefix[] = HEADER "<message><body>ok ";
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      for (gsize chunk = 0; chunk <= 1; chunk++)
+        {
+          g_autoptr(Collector) c = collector_new ();
+          g_autoptr(GError) error = NULL;
+          g_autofree char *data = g_strconcat (prefix, bad[i], "</body></message>", NULL);
+
+          g_assert_false (feed_chunked (c, data, strlen (data), chunk, &error));
+          g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NOT_WELL_FORMED);
+          g_assert_cmpstr (strstr (error->message, " at byte "), !=, NULL);
+          g_assert_cmpuint (xmpp_reader_get_bytes_fed (c->reader), <,
+                            strlen (prefix) + MAX (strlen (bad[i]), 1));
+        }
+    }
+}
+
 typedef struct
 {
   const char      *name;
@@ -368,7 +454,7 @@ static const BadInput bad_inputs[] = {
        RESTRICTED_XML),
   BAD ("external-entity",
        "<?xml version='1.0'?><!DOCTYPE foo [<!ENTITY ee SYSTEM 'file:///etc/passwd'>]>"
-    "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><m>&ee;</m>",
+       "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><m>&ee;</m>",
        RESTRICTED_XML),
   BAD ("dtd-url",
        "<!DOCTYPE stream:stream SYSTEM 'http://127.0.0.1:1/evil.dtd'>" HEADER,
@@ -407,7 +493,8 @@ static const BadInput bad_inputs[] = {
        "<?xml version='1.1'?>" STREAM_OPEN,
        RESTRICTED_XML),
   BAD ("encoding-iso-8859-1",
-       "<?xml version='1.0' encoding='ISO-8859-1'?>" STREAM_OPEN "<message><body>caf\xe9</body></message>",
+       "<?xml version='1.0' encoding='ISO-8859-1'?>" STREAM_OPEN
+       "<message><body>caf\xe9</body></message>",
        UNSUPPORTED_ENCODING),
   BAD ("encoding-utf-16-declared",
        "<?xml version='1.0' encoding='UTF-16'?>" STREAM_OPEN,
@@ -490,6 +577,9 @@ static const BadInput bad_inputs[] = {
   BAD ("undeclared-prefix-in-stanza",
        HEADER "<message><foo:bar/></message>",
        BAD_NAMESPACE_PREFIX),
+  BAD ("cdata-between-stanzas",
+       HEADER "<![CDATA[hello]]>",
+       BAD_FORMAT),
   BAD ("text-between-stanzas",
        HEADER "hello<message/>",
        BAD_FORMAT),
@@ -849,8 +939,8 @@ test_reader_odd_namespace_names (void)
   message = g_ptr_array_index (c->stanzas, 0);
   g_assert_nonnull (xmpp_node_get_child (message, "x", "urn:a&b"));
   g_assert_nonnull (xmpp_node_get_child (message, "y", "not a uri"));
-  g_assert_cmpstr (xmpp_node_get_attribute (xmpp_node_get_child (message, "z", NULL), "xmlns:p"), ==,
-                   "urn:p&q");
+  g_assert_cmpstr (xmpp_node_get_attribute (xmpp_node_get_child (message, "z", NULL), "xmlns:p"),
+                   ==, "urn:p&q");
   xml = stanza_xml (c, 0);
   g_assert_cmpstr (xml, ==,
                    "<message><x xmlns='urn:a&amp;b'/><y xmlns='not a uri'/>"
@@ -976,6 +1066,8 @@ main (int   argc,
 
       g_test_add_data_func (path, &bad_inputs[i], test_reader_forbidden_constructs);
     }
+  g_test_add_func ("/natter/xmpp/reader/invalid-characters-never-reach-libxml2",
+                   test_reader_invalid_characters_never_reach_libxml2);
   g_test_add_func ("/natter/xmpp/reader/billion-laughs-costs-nothing",
                    test_reader_billion_laughs_costs_nothing);
   g_test_add_func ("/natter/xmpp/reader/depth-limit", test_reader_depth_limit);
@@ -983,7 +1075,8 @@ main (int   argc,
                    test_reader_deep_nesting_rejected_quickly);
   g_test_add_func ("/natter/xmpp/reader/stanza-size-limit-exact",
                    test_reader_stanza_size_limit_exact);
-  g_test_add_func ("/natter/xmpp/reader/endless-stanza-cut-off", test_reader_endless_stanza_cut_off);
+  g_test_add_func ("/natter/xmpp/reader/endless-stanza-cut-off",
+                   test_reader_endless_stanza_cut_off);
   g_test_add_func ("/natter/xmpp/reader/attribute-limit", test_reader_attribute_limit);
   g_test_add_func ("/natter/xmpp/reader/stream-error-and-close-reported",
                    test_reader_stream_error_and_close_reported);
@@ -994,6 +1087,12 @@ main (int   argc,
   g_test_add_func ("/natter/xmpp/reader/serialisation-round-trip",
                    test_reader_serialisation_round_trip);
   g_test_add_func ("/natter/xmpp/reader/odd-namespace-names", test_reader_odd_namespace_names);
+  g_test_add_func ("/natter/xmpp/reader/byte-order-mark-and-declaration",
+                   test_reader_byte_order_mark_and_declaration);
+  g_test_add_func ("/natter/xmpp/reader/xml-namespace-element-round-trip",
+                   test_reader_xml_namespace_element_round_trip);
+  g_test_add_func ("/natter/xmpp/reader/stream-level-whitespace-and-cdata",
+                   test_reader_stream_level_whitespace_and_cdata);
   g_test_add_func ("/natter/xmpp/reader/intern-budget-bounds-new-names",
                    test_reader_intern_budget_bounds_new_names);
   g_test_add_func ("/natter/xmpp/reader/stanzas-before-fault-delivered",
