@@ -4,5 +4,12 @@
  */
 #pragma once
 
+#include "core/natter-account-list.h"
+#include "core/natter-account.h"
+#include "core/natter-contact.h"
+#include "core/natter-core-enums.h"
+#include "core/natter-core-types.h"
 #include "core/natter-error.h"
+#include "core/natter-resource.h"
+#include "core/natter-roster.h"
 #include "core/natter-secret.h"
