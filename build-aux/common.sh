@@ -9,6 +9,8 @@ BUILD_PACKAGES=(
 )
 # To run it: TLS for GIO, SVG icons, a D-Bus session.
 RUNTIME_PACKAGES=(glib-networking librsvg2-common shared-mime-info dbus-user-session)
+# For build-aux/run --demo: a private XMPP server and a keyring of its own.
+DEMO_PACKAGES=(prosody lua-dbi-sqlite3 openssl gnome-keyring dbus-daemon dbus-bin)
 # To test it: validators, a display, a private D-Bus session with a keyring,
 # the XMPP servers the integration tests start, and certificates for them.
 TEST_PACKAGES=(

@@ -235,6 +235,34 @@ natter_account_list_set_tls_database (NatterAccountList *self,
 }
 
 /**
+ * natter_account_list_new_default:
+ * @error: return location for an error
+ *
+ * Opens the user's database (`$XDG_DATA_HOME/natter/natter.db`) and loads
+ * its accounts: what the application starts with.  The database closes,
+ * its queued writes done, when the list and its accounts are released.
+ *
+ * Returns: (transfer full): the list, or %NULL if the database cannot be
+ *   opened (a newer version, damaged, no space), with the reason in @error
+ */
+NatterAccountList *
+natter_account_list_new_default (GError **error)
+{
+  g_autoptr(NatterStore) store = NULL;
+  NatterAccountList *self;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  store = natter_store_open (NULL, error);
+  if (store == NULL)
+    return NULL;
+  self = natter_account_list_new (store, error);
+  if (self == NULL)
+    natter_store_close (store);
+  return self;
+}
+
+/**
  * natter_account_list_get_store:
  * @self: an account list
  *

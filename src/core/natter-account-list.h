@@ -44,6 +44,8 @@ G_DECLARE_FINAL_TYPE (NatterAccountList, natter_account_list, NATTER, ACCOUNT_LI
 NatterAccountList *natter_account_list_new            (NatterStore                 *store,
                                                        GError                     **error)
                    G_GNUC_WARN_UNUSED_RESULT;
+NatterAccountList *natter_account_list_new_default    (GError                     **error)
+                   G_GNUC_WARN_UNUSED_RESULT;
 NatterStore       *natter_account_list_get_store      (NatterAccountList           *self);
 NatterAccount     *natter_account_list_lookup         (NatterAccountList           *self,
                                                        const char                  *jid);

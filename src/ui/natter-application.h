@@ -6,12 +6,17 @@
 
 #include <adwaita.h>
 
+#include "core/core.h"
+
 G_BEGIN_DECLS
 
 #define NATTER_TYPE_APPLICATION (natter_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (NatterApplication, natter_application, NATTER, APPLICATION, AdwApplication)
 
-NatterApplication *natter_application_new (void) G_GNUC_WARN_UNUSED_RESULT;
+NatterApplication *natter_application_new             (void) G_GNUC_WARN_UNUSED_RESULT;
+NatterAccountList *natter_application_get_accounts    (NatterApplication *self);
+const GError      *natter_application_get_error       (NatterApplication *self);
+GtkWindow         *natter_application_get_main_window (NatterApplication *self);
 
 G_END_DECLS

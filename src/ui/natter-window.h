@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "core/core.h"
+
 #include "natter-application.h"
 
 G_BEGIN_DECLS
@@ -14,6 +16,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NatterWindow, natter_window, NATTER, WINDOW, AdwApplicationWindow)
 
-NatterWindow *natter_window_new (NatterApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+NatterWindow *natter_window_new                    (NatterApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+void          natter_window_add_toast              (NatterWindow      *self,
+                                                    const char        *message);
+void          natter_window_show_contact           (NatterWindow      *self,
+                                                    NatterContact     *contact);
+void          natter_window_confirm_remove_contact (NatterWindow      *self,
+                                                    NatterContact     *contact,
+                                                    GtkWindow         *parent);
+GListModel   *natter_window_get_contacts           (NatterWindow      *self);
+gboolean      natter_window_get_folded             (NatterWindow      *self);
 
 G_END_DECLS

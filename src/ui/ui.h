@@ -4,5 +4,18 @@
  */
 #pragma once
 
+#include "ui/natter-account-page.h"
+#include "ui/natter-account-row.h"
+#include "ui/natter-add-account-dialog.h"
+#include "ui/natter-add-contact-dialog.h"
+#include "ui/natter-address.h"
 #include "ui/natter-application.h"
+#include "ui/natter-avatar.h"
+#include "ui/natter-certificate-dialog.h"
+#include "ui/natter-contact-dialog.h"
+#include "ui/natter-contact-model.h"
+#include "ui/natter-contact-row.h"
+#include "ui/natter-preferences-window.h"
+#include "ui/natter-presence-button.h"
+#include "ui/natter-presence-display.h"
 #include "ui/natter-window.h"

@@ -126,7 +126,8 @@ natter_test_ui_save_png (GtkWidget  *widget,
 {
   g_autoptr(GdkTexture) texture = natter_test_ui_render (widget);
   const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-  g_autofree char *directory = g_build_filename (builddir != NULL ? builddir : ".", "screenshots", NULL);
+  g_autofree char *directory = g_build_filename (builddir != NULL ? builddir : ".",
+                                                "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   char *path = g_build_filename (directory, file, NULL);
 
@@ -165,4 +166,214 @@ natter_test_ui_count_colours (GdkTexture *texture)
       }
 
   return g_hash_table_size (colours);
+}
+
+/**
+ * natter_test_ui_tick_cb:
+ * @user_data: unused
+ *
+ * A timeout callback that does nothing but wake the main loop, for
+ * NATTER_TEST_UI_WAIT().
+ *
+ * Returns: %G_SOURCE_CONTINUE
+ */
+gboolean
+natter_test_ui_tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  NatterTestUiAppFunc func;
+  gpointer            user_data;
+} RunData;
+
+static gboolean
+run_test_cb (gpointer user_data)
+{
+  RunData *data = user_data;
+  GApplication *app = g_application_get_default ();
+
+  data->func (app, data->user_data);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *app,
+             RunData      *data)
+{
+  g_idle_add (run_test_cb, data);
+}
+
+/**
+ * natter_test_ui_run_application:
+ * @app: an application, not yet run
+ * @func: the test, run once the application is activated
+ * @user_data: data for @func
+ *
+ * Runs @app with g_application_run() as users start it, calls @func after
+ * activation, then quits the application through its quit action.
+ *
+ * Returns: g_application_run()'s exit status
+ */
+int
+natter_test_ui_run_application (GApplication        *app,
+                                NatterTestUiAppFunc  func,
+                                gpointer             user_data)
+{
+  RunData data = { func, user_data };
+  gulong handler;
+  int status;
+
+  handler = g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &data);
+  status = g_application_run (app, 0, NULL);
+  g_signal_handler_disconnect (app, handler);
+  return status;
+}
+
+/**
+ * natter_test_ui_find_window:
+ * @type: a window type
+ *
+ * Returns: (transfer none) (nullable): a shown toplevel of @type, the most
+ *   recently created if there are several
+ */
+GtkWindow *
+natter_test_ui_find_window (GType type)
+{
+  g_autoptr(GListModel) toplevels = NULL;
+  GtkWindow *found = NULL;
+
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        found = window;
+    }
+  return found;
+}
+
+static gboolean
+text_matches (GtkWidget  *widget,
+              const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text) == 0;
+  if (GTK_IS_LABEL (widget))
+    return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+  if (GTK_IS_BUTTON (widget))
+    return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0;
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    {
+      g_autofree char *placeholder = NULL;
+
+      g_object_get (widget, "placeholder-text", &placeholder, NULL);
+      return g_strcmp0 (placeholder, text) == 0;
+    }
+  return FALSE;
+}
+
+static void
+collect (GtkWidget  *widget,
+         GType       type,
+         const char *text,
+         GPtrArray  *found,
+         gboolean    first_only)
+{
+  if (first_only && found->len > 0)
+    return;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && text_matches (widget, text))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, text, found, first_only);
+}
+
+/**
+ * natter_test_ui_find_descendant:
+ * @root: a widget
+ * @type: the type to look for
+ * @text: (nullable): the title of a row, the text of a label, the label
+ *   of a button or the placeholder of a search entry to look for
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root, in
+ *   depth-first order, of @type and with @text
+ */
+GtkWidget *
+natter_test_ui_find_descendant (GtkWidget  *root,
+                                GType       type,
+                                const char *text)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, type, text, found, TRUE);
+  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+/**
+ * natter_test_ui_find_all:
+ * @root: a widget
+ * @type: the type to look for
+ *
+ * Returns: (transfer container) (element-type GtkWidget): every widget of
+ *   @type under @root, @root included
+ */
+GPtrArray *
+natter_test_ui_find_all (GtkWidget *root,
+                         GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect (root, type, NULL, found, FALSE);
+  return found;
+}
+
+/**
+ * natter_test_ui_save_screens:
+ * @window: a shown window
+ * @name: the base name of the pictures
+ * @height: the height to show the window at
+ *
+ * Renders @window 360 and 1200 pixels wide, in light and dark style, into
+ * `NAME-{360,1200}-{light,dark}.png`, each checked not to be blank.  The
+ * style and size are left as they were.
+ */
+void
+natter_test_ui_save_screens (GtkWindow  *window,
+                             const char *name,
+                             int         height)
+{
+  static const int widths[] = { 360, 1200 };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  AdwColorScheme scheme = adw_style_manager_get_color_scheme (style);
+  int old_width;
+  int old_height;
+
+  gtk_window_get_default_size (window, &old_width, &old_height);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint dark = 0; dark < 2; dark++)
+      {
+        g_autofree char *file = g_strdup_printf ("%s-%d-%s", name, widths[w],
+                                                 dark ? "dark" : "light");
+
+        adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                        : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        gtk_window_set_default_size (window, widths[w], height);
+        /* Under Xvfb there is no compositor, so GTK draws a solid frame
+         * of a few pixels inside the size asked for. */
+        NATTER_TEST_UI_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - widths[w]) <= 16,
+                             10);
+        /* Let transitions (leaflet folding, style changes) settle. */
+        natter_test_ui_spin (300);
+        natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+        g_free (natter_test_ui_save_png (GTK_WIDGET (window), file));
+      }
+  adw_style_manager_set_color_scheme (style, scheme);
+  gtk_window_set_default_size (window, old_width, old_height);
 }

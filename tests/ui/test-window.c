@@ -57,6 +57,12 @@ window_draws (NatterApplication *app)
   natter_test_ui_wait_for_frame (GTK_WIDGET (window));
   path = natter_test_ui_save_png (GTK_WIDGET (window), "main-window-empty");
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* With no account, the window welcomes the user and offers to add one. */
+  g_assert_true (gtk_widget_get_mapped (natter_test_ui_find_descendant (GTK_WIDGET (window),
+                                                                       GTK_TYPE_BUTTON,
+                                                                       "_Add Account")));
+  natter_test_ui_save_screens (window, "main-window-welcome", 700);
 }
 
 static void
@@ -95,14 +101,26 @@ static void
 actions_and_shortcuts (NatterApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_auto(GStrv) quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_auto(GStrv) quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                     "app.quit");
   g_auto(GStrv) help_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
                                                                      "win.show-help-overlay");
   GtkShortcutsWindow *overlay;
   GList *windows;
 
+  g_auto(GStrv) preferences_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                           "app.preferences");
+  g_auto(GStrv) search_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                       "win.search");
+  g_auto(GStrv) add_contact_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                            "win.add-contact");
+
   g_assert_true (g_strv_contains ((const char * const *) quit_accels, "<Control>q"));
   g_assert_true (g_strv_contains ((const char * const *) help_accels, "<Control>question"));
+  g_assert_true (g_strv_contains ((const char * const *) preferences_accels, "<Control>comma"));
+  g_assert_true (g_strv_contains ((const char * const *) search_accels, "<Control>k"));
+  g_assert_true (g_strv_contains ((const char * const *) add_contact_accels,
+                                  "<Shift><Control>n"));
 
   /* The shortcuts window comes from our resources. */
   overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));

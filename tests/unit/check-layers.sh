@@ -23,6 +23,7 @@ check xmpp '#include[[:space:]]*[<"](sqlite3\.h|store/|omemo/|core/|libsecret/|s
 check store '#include[[:space:]]*[<"](xmpp/|omemo/|core/|libsecret/|signal/|libxml/)' "store sits beside xmpp and knows neither it nor the layers above"
 check omemo '#include[[:space:]]*[<"](core/|libsecret/)' "omemo must not include core"
 check xmpp 'sqlite3_' "xmpp must not call SQLite"
+check ui '(natter_store_|sqlite3_|xmpp_[a-z_]+ *\()' "ui binds to core only: no store calls, no SQL, no stanzas"
 
 # A -private.h header stays inside its folder.
 for f in $(find "$src" -name '*.c' -o -name '*.h'); do

@@ -1,0 +1,213 @@
+/* natter-window-actions.c: the main window's actions
+ * Copyright 2026 The Natter developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * win.search, win.add-contact, and the actions on one contact, which take
+ * (account JID, contact JID) so rows, dialogs and tests can name it.
+ * Their shortcuts are set by the application (natter-application.c), so
+ * the shortcuts window shows them.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "natter-add-contact-dialog.h"
+#include "natter-window-private.h"
+
+static NatterContact *
+lookup_contact (NatterWindow  *self,
+                GVariant      *parameter,
+                NatterRoster **roster)
+{
+  const char *account_jid;
+  const char *contact_jid;
+  NatterAccount *account;
+  NatterContact *contact;
+
+  if (self->accounts == NULL)
+    return NULL;
+  g_variant_get (parameter, "(&s&s)", &account_jid, &contact_jid);
+  account = natter_account_list_lookup (self->accounts, account_jid);
+  if (account == NULL)
+    return NULL;
+  contact = natter_roster_lookup (natter_account_get_roster (account), contact_jid);
+  if (contact != NULL && roster != NULL)
+    *roster = natter_account_get_roster (account);
+  return contact;
+}
+
+static void
+search_activated_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+
+  if (self->contacts == NULL ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    return;
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+add_contact_activated_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->accounts == NULL)
+    return;
+  dialog = natter_add_contact_dialog_new (GTK_WINDOW (self), self->accounts);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+answer_request (NatterWindow *self,
+                GVariant     *parameter,
+                gboolean      approve)
+{
+  g_autoptr(GError) error = NULL;
+  NatterRoster *roster = NULL;
+  NatterContact *contact = lookup_contact (self, parameter, &roster);
+
+  if (contact == NULL)
+    return;
+  if (approve ? !natter_roster_approve (roster, contact, &error)
+              : !natter_roster_deny (roster, contact, &error))
+    natter_window_add_toast (self, error->message);
+}
+
+static void
+accept_contact_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  answer_request (NATTER_WINDOW (widget), parameter, TRUE);
+}
+
+static void
+deny_contact_activated_cb (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  answer_request (NATTER_WINDOW (widget), parameter, FALSE);
+}
+
+static void
+contact_details_activated_cb (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  NatterContact *contact = lookup_contact (self, parameter, NULL);
+
+  if (contact != NULL)
+    natter_window_show_contact (self, contact);
+}
+
+static void
+remove_contact_finished_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!natter_roster_remove_contact_finish (NATTER_ROSTER (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        natter_window_add_toast (NATTER_WINDOW (user_data), error->message);
+    }
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    NatterWindow     *self)
+{
+  NatterContact *contact = g_object_get_data (G_OBJECT (dialog), "natter-contact");
+  NatterAccount *account;
+
+  if (g_strcmp0 (response, "remove") != 0 || contact == NULL)
+    return;
+  account = natter_contact_get_account (contact);
+  if (account == NULL)
+    return;
+  natter_roster_remove_contact_async (natter_account_get_roster (account), contact,
+                                      self->cancellable, remove_contact_finished_cb, self);
+}
+
+/**
+ * natter_window_confirm_remove_contact:
+ * @self: the main window
+ * @contact: a contact
+ * @parent: (nullable): the window to attach the question to, or %NULL for
+ *   the main window
+ *
+ * Asks whether to remove @contact, and removes it if the user agrees.
+ */
+void
+natter_window_confirm_remove_contact (NatterWindow  *self,
+                                      NatterContact *contact,
+                                      GtkWindow     *parent)
+{
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (NATTER_IS_WINDOW (self));
+  g_return_if_fail (NATTER_IS_CONTACT (contact));
+
+  /* TRANSLATORS: %s is a contact's name */
+  heading = g_strdup_printf (_("Remove %s?"), natter_contact_get_name (contact));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent != NULL ? parent : GTK_WINDOW (self),
+                                                       heading, NULL));
+  adw_message_dialog_set_body (dialog,
+                               _("The contact is removed from this account on every device, "
+                                 "and neither of you sees the other’s presence any more."));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "natter-contact", g_object_ref (contact),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remove_contact_activated_cb (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  NatterContact *contact = lookup_contact (self, parameter, NULL);
+
+  if (contact != NULL)
+    natter_window_confirm_remove_contact (self, contact, NULL);
+}
+
+/**
+ * natter_window_class_actions_init:
+ * @widget_class: NatterWindow's class
+ *
+ * Installs the win.* actions.
+ */
+void
+natter_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.add-contact", NULL, add_contact_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.accept-contact", "(ss)",
+                                   accept_contact_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.deny-contact", "(ss)",
+                                   deny_contact_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.contact-details", "(ss)",
+                                   contact_details_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.remove-contact", "(ss)",
+                                   remove_contact_activated_cb);
+}
