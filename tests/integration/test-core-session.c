@@ -1,4 +1,4 @@
-/* test-core-account.c: accounts, rosters and presence against a real Prosody
+/* test-core-session.c: accounts, rosters and presence against a real Prosody
  * Copyright 2026 The Natter developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
