@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/natter-account-list.h"
+#include "core/natter-address.h"
 #include "core/natter-account.h"
 #include "core/natter-contact.h"
 #include "core/natter-conversation-list.h"

@@ -13,7 +13,6 @@
 
 #include <glib/gi18n.h>
 
-#include "natter-address.h"
 #include "natter-presence-display.h"
 #include "natter-weak-ref.h"
 

@@ -20,7 +20,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "natter-address.h"
 #include "natter-certificate-dialog.h"
 #include "natter-weak-ref.h"
 #include "natter-window.h"

@@ -12,7 +12,6 @@
 
 #include <glib/gi18n.h>
 
-#include "natter-address.h"
 #include "natter-presence-display.h"
 #include "natter-weak-ref.h"
 #include "natter-window.h"

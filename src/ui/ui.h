@@ -8,7 +8,6 @@
 #include "ui/natter-account-row.h"
 #include "ui/natter-add-account-dialog.h"
 #include "ui/natter-add-contact-dialog.h"
-#include "ui/natter-address.h"
 #include "ui/natter-application.h"
 #include "ui/natter-avatar.h"
 #include "ui/natter-certificate-dialog.h"

@@ -3,29 +3,26 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The interface marks an address as wrong while it is typed, before
- * anything is sent.  The core has no public JID check yet, and the
- * interface does not reach into the engine, so this is a conservative
- * subset of RFC 7622: it rejects only what the RFC certainly rejects
- * (spaces, a second "@", characters PRECIS disallows such as controls and
- * bidi formatting characters, parts longer than 1023 bytes, server names
- * that are not host names), and leaves the final word to the core, which
- * checks every address again with the engine's parser before it uses it.
+ * anything is sent.  The common mistakes get a message in the user's
+ * terms (a space, a second "@", an invisible character, a missing
+ * domain); everything else is the engine's RFC 7622 parser, the same one
+ * that checks every address before it is used, so the field and the
+ * protocol never disagree.
  */
 #include "config.h"
 
 #include "natter-address.h"
 
 #include <gio/gio.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "core/core.h"
+#include "xmpp/xmpp.h"
 
-/* RFC 7622 §3.2, §3.3, §3.4: each part is at most 1023 bytes. */
-#define PART_MAX_BYTES 1023
+#include "natter-error.h"
 
-/* RFC 5890 §2.3.2.1: a label of a domain name is at most 63 bytes. */
-#define LABEL_MAX_BYTES 63
+/* A host name stands for itself when the engine checks it as a domain. */
+#define ANY_DOMAIN "example.org"
 
 static gboolean
 fail (GError     **error,
@@ -88,89 +85,20 @@ has_space (const char *text,
   return FALSE;
 }
 
+/* The engine's verdict, as an error of the core's domain. */
 static gboolean
-check_localpart (const char  *localpart,
-                 gsize        length,
-                 GError     **error)
+engine_check (XmppJid     *jid,
+              GError      *engine_error,
+              int          code,
+              GError     **error)
 {
-  /* RFC 7622 §3.3.1: characters the localpart never contains. */
-  static const char forbidden[] = "\"&'/:<>@";
+  g_autoptr(XmppJid) owned = jid;
 
-  if (length == 0)
-    return fail (error, _("The name before “@” is missing"));
-  if (length > PART_MAX_BYTES)
-    return fail (error, _("The address is too long"));
-  for (gsize i = 0; i < length; i++)
-    if (strchr (forbidden, localpart[i]) != NULL)
-      {
-        g_set_error (error, NATTER_ERROR, NATTER_ERROR_INVALID_JID,
-                     _("The name before “@” cannot contain “%c”"), localpart[i]);
-        return FALSE;
-      }
-  return TRUE;
-}
-
-static gboolean
-is_ip_literal (const char *domain)
-{
-  gsize length = strlen (domain);
-  g_autofree char *inner = NULL;
-
-  /* RFC 7622 §3.2: an IPv6 address in brackets, or an IPv4 address. */
-  if (length > 2 && domain[0] == '[' && domain[length - 1] == ']')
-    {
-      inner = g_strndup (domain + 1, length - 2);
-      return g_hostname_is_ip_address (inner) && strchr (inner, ':') != NULL;
-    }
-  return g_hostname_is_ip_address (domain) && strchr (domain, ':') == NULL;
-}
-
-static gboolean
-check_domainpart (const char  *text,
-                  gsize        length,
-                  GError     **error)
-{
-  g_autofree char *domain = g_strndup (text, length);
-  g_autofree char *ascii = NULL;
-  g_auto(GStrv) labels = NULL;
-
-  /* RFC 7622 §3.2: a final dot is removed before anything else. */
-  if (length > 1 && domain[length - 1] == '.')
-    domain[--length] = '\0';
-
-  if (length == 0)
-    return fail (error, _("The server name after “@” is missing"));
-  if (length > PART_MAX_BYTES)
-    return fail (error, _("The address is too long"));
-  if (strchr (domain, '@') != NULL)
-    return fail (error, _("An address contains only one “@”"));
-  if (is_ip_literal (domain))
+  if (owned != NULL)
     return TRUE;
-
-  for (const char *p = domain; *p != '\0'; p++)
-    if (((guchar) *p) < 0x80 && !g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      {
-        g_set_error (error, NATTER_ERROR, NATTER_ERROR_INVALID_JID,
-                     _("The server name cannot contain “%c”"), *p);
-        return FALSE;
-      }
-
-  ascii = g_hostname_to_ascii (domain);
-  if (ascii == NULL)
-    return fail (error, _("The server name is not valid"));
-  labels = g_strsplit (ascii, ".", -1);
-  for (guint i = 0; labels[i] != NULL; i++)
-    {
-      gsize label_length = strlen (labels[i]);
-
-      if (label_length == 0)
-        return fail (error, _("The server name has an empty part between dots"));
-      if (label_length > LABEL_MAX_BYTES)
-        return fail (error, _("A part of the server name is too long"));
-      if (labels[i][0] == '-' || labels[i][label_length - 1] == '-')
-        return fail (error, _("A part of the server name starts or ends with “-”"));
-    }
-  return TRUE;
+  g_set_error_literal (error, NATTER_ERROR, code, engine_error->message);
+  g_error_free (engine_error);
+  return FALSE;
 }
 
 /**
@@ -179,9 +107,8 @@ check_domainpart (const char  *text,
  * @kind: what kind of address the field takes
  * @error: return location for a #GError
  *
- * Checks an address while it is typed.  This finds what is certainly
- * wrong, with a message that says what; an address that passes is checked
- * again by the core before it is used.
+ * Checks an address while it is typed, with a message that says what is
+ * wrong.
  *
  * Returns: %TRUE if nothing is wrong with @text; %FALSE with
  *   %NATTER_ERROR_INVALID_JID and a translated message otherwise
@@ -194,6 +121,8 @@ natter_address_check (const char         *text,
   const char *slash;
   const char *at;
   gsize bare_length;
+  GError *jid_error = NULL;
+  XmppJid *jid;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -219,23 +148,16 @@ natter_address_check (const char         *text,
                               "a contact’s address has no resource"));
       if (slash[1] == '\0')
         return fail (error, _("The resource after “/” is missing"));
-      if (strlen (slash + 1) > PART_MAX_BYTES)
-        return fail (error, _("The address is too long"));
     }
 
   at = memchr (text, '@', bare_length);
-  if (at == NULL)
-    {
-      if (bare_length > PART_MAX_BYTES)
-        return fail (error, _("The address is too long"));
-      if (kind == NATTER_ADDRESS_ACCOUNT)
-        return fail (error, _("Enter the whole address, like name@example.org"));
-      return check_domainpart (text, bare_length, error);
-    }
+  if (at == NULL && kind == NATTER_ADDRESS_ACCOUNT)
+    return fail (error, _("Enter the whole address, like name@example.org"));
+  if (at != NULL && memchr (at + 1, '@', bare_length - (at + 1 - text)) != NULL)
+    return fail (error, _("An address contains only one “@”"));
 
-  if (!check_localpart (text, at - text, error))
-    return FALSE;
-  return check_domainpart (at + 1, bare_length - (at + 1 - text), error);
+  jid = xmpp_jid_new (text, &jid_error);
+  return engine_check (jid, jid_error, NATTER_ERROR_INVALID_JID, error);
 }
 
 /**
@@ -250,7 +172,7 @@ gboolean
 natter_address_check_host (const char  *text,
                            GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  XmppJid *jid;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -258,13 +180,14 @@ natter_address_check_host (const char  *text,
   if (g_hostname_is_ip_address (text))
     return TRUE;
   if (!g_utf8_validate (text, -1, NULL) || has_disallowed_character (text) ||
-      has_space (text, strlen (text)) || strchr (text, '/') != NULL ||
-      !check_domainpart (text, strlen (text), &local_error))
+      has_space (text, strlen (text)) || strpbrk (text, "/@") != NULL ||
+      (jid = xmpp_jid_new_from_parts (NULL, text, NULL, NULL)) == NULL)
     {
       g_set_error (error, NATTER_ERROR, NATTER_ERROR_INVALID_SETTING,
                    _("“%s” is not a host name or an IP address"), text);
       return FALSE;
     }
+  xmpp_jid_unref (jid);
   return TRUE;
 }
 
@@ -273,14 +196,16 @@ natter_address_check_host (const char  *text,
  * @text: a resource the user typed
  * @error: return location for a #GError
  *
- * Returns: %TRUE if @text can be a resource (RFC 7622 §3.4, as far as
- *   natter_address_check() looks); %FALSE with
+ * Returns: %TRUE if @text can be a resource (RFC 7622 §3.4); %FALSE with
  *   %NATTER_ERROR_INVALID_SETTING and a translated message otherwise
  */
 gboolean
 natter_address_check_resource (const char  *text,
                                GError     **error)
 {
+  GError *jid_error = NULL;
+  XmppJid *jid;
+
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -290,17 +215,12 @@ natter_address_check_resource (const char  *text,
                            _("Enter a resource"));
       return FALSE;
     }
-  if (strlen (text) > PART_MAX_BYTES)
-    {
-      g_set_error_literal (error, NATTER_ERROR, NATTER_ERROR_INVALID_SETTING,
-                           _("The resource is too long"));
-      return FALSE;
-    }
   if (!g_utf8_validate (text, -1, NULL) || has_disallowed_character (text))
     {
       g_set_error_literal (error, NATTER_ERROR, NATTER_ERROR_INVALID_SETTING,
                            _("The resource contains an invisible or control character"));
       return FALSE;
     }
-  return TRUE;
+  jid = xmpp_jid_new_from_parts (NULL, ANY_DOMAIN, text, &jid_error);
+  return engine_check (jid, jid_error, NATTER_ERROR_INVALID_SETTING, error);
 }
