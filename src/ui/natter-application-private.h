@@ -5,6 +5,7 @@
 #pragma once
 
 #include "natter-application.h"
+#include "natter-notifier.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +13,12 @@ struct _NatterApplication
 {
   AdwApplication     parent_instance;
 
-  NatterAccountList *accounts;
-  GError            *error;        /* why the store could not be opened */
-  gboolean           connected;    /* the accounts were connected */
+  NatterAccountList      *accounts;
+  NatterConversationList *conversations;
+  GHashTable             *messaging;  /* NatterAccount * → NatterMessaging */
+  NatterNotifier         *notifier;
+  GError                 *error;      /* why the store could not be opened */
+  gboolean                connected;  /* the accounts were connected */
 };
 
 /* natter-application-cli.c: `natter --add-account` */

@@ -187,13 +187,53 @@ set_presence_activated_cb (GSimpleAction *action,
     }
 }
 
+/* app.open-conversation (account JID, peer JID): from a notification */
+static void
+open_conversation_activated_cb (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  NatterApplication *self = NATTER_APPLICATION (user_data);
+  GtkWindow *window;
+
+  if (self->accounts == NULL)
+    return;
+  window = ensure_main_window (self);
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-chat", parameter);
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated_cb },
   { .name = "about", .activate = about_activated_cb },
   { .name = "add-account", .activate = add_account_activated_cb },
   { .name = "preferences", .activate = preferences_activated_cb },
   { .name = "set-presence", .activate = set_presence_activated_cb, .parameter_type = "(sss)" },
+  { .name = "open-conversation", .activate = open_conversation_activated_cb,
+    .parameter_type = "(ss)" },
 };
+
+/* Every account has one messaging pipeline while it is in the list: the
+ * table is rebuilt from the list whenever accounts come or go. */
+static void
+accounts_changed_cb (NatterApplication *self)
+{
+  g_autoptr(GHashTable) kept = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(NatterAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+      gpointer messaging = NULL;
+
+      if (!g_hash_table_steal_extended (self->messaging, account, NULL, &messaging))
+        messaging = natter_messaging_new (account, self->conversations);
+      g_hash_table_insert (kept, account, messaging);
+    }
+  g_hash_table_remove_all (self->messaging);
+  g_hash_table_unref (self->messaging);
+  self->messaging = g_steal_pointer (&kept);
+}
 
 static void
 open_accounts (NatterApplication *self)
@@ -201,11 +241,21 @@ open_accounts (NatterApplication *self)
   g_autoptr(GError) error = NULL;
 
   self->accounts = natter_account_list_new_default (&error);
-  if (self->accounts == NULL)
+  if (self->accounts != NULL)
+    self->conversations = natter_conversation_list_new (self->accounts, &error);
+  if (self->conversations == NULL)
     {
       g_printerr ("%s\n", error->message);
       self->error = g_steal_pointer (&error);
+      g_clear_object (&self->accounts);
+      return;
     }
+
+  self->messaging = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  g_signal_connect_object (self->accounts, "items-changed", G_CALLBACK (accounts_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  accounts_changed_cb (self);
+  self->notifier = natter_notifier_new (G_APPLICATION (self), self->conversations, self->accounts);
 }
 
 static void
@@ -220,6 +270,9 @@ natter_application_startup (GApplication *app)
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.search", { "<Control>k", "<Control>f", NULL } },
     { "win.add-contact", { "<Control><Shift>n", NULL } },
+    { "win.new-conversation", { "<Control>n", NULL } },
+    { "win.next-conversation", { "<Control>Page_Down", "<Control>Tab", NULL } },
+    { "win.previous-conversation", { "<Control>Page_Up", "<Control><Shift>Tab", NULL } },
   };
 
   G_APPLICATION_CLASS (natter_application_parent_class)->startup (app);
@@ -249,6 +302,9 @@ natter_application_shutdown (GApplication *app)
 
   if (self->accounts != NULL)
     natter_account_list_disconnect_all (self->accounts);
+  g_clear_object (&self->notifier);
+  g_clear_pointer (&self->messaging, g_hash_table_unref);
+  g_clear_object (&self->conversations);
   g_clear_object (&self->accounts);
 
   G_APPLICATION_CLASS (natter_application_parent_class)->shutdown (app);
@@ -259,6 +315,9 @@ natter_application_dispose (GObject *object)
 {
   NatterApplication *self = NATTER_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
+  g_clear_pointer (&self->messaging, g_hash_table_unref);
+  g_clear_object (&self->conversations);
   g_clear_object (&self->accounts);
 
   G_OBJECT_CLASS (natter_application_parent_class)->dispose (object);
@@ -339,4 +398,34 @@ natter_application_get_error (NatterApplication *self)
   g_return_val_if_fail (NATTER_IS_APPLICATION (self), NULL);
 
   return self->error;
+}
+
+/**
+ * natter_application_get_conversations:
+ * @self: the application
+ *
+ * Returns: (transfer none) (nullable): the conversations of every account,
+ *   or %NULL when the accounts could not be loaded
+ */
+NatterConversationList *
+natter_application_get_conversations (NatterApplication *self)
+{
+  g_return_val_if_fail (NATTER_IS_APPLICATION (self), NULL);
+
+  return self->conversations;
+}
+
+/**
+ * natter_application_get_notifier:
+ * @self: the application
+ *
+ * Returns: (transfer none) (nullable): what shows notifications, or %NULL
+ *   when the accounts could not be loaded
+ */
+NatterNotifier *
+natter_application_get_notifier (NatterApplication *self)
+{
+  g_return_val_if_fail (NATTER_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
 }

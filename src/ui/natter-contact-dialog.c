@@ -88,12 +88,7 @@ update (NatterContactDialog *self)
       adw_action_row_set_subtitle (self->account_row, title);
     }
   adw_action_row_set_subtitle (self->presence_row, presence);
-  gtk_image_set_from_icon_name (self->presence_icon, natter_presence_show_get_icon_name (show));
-  for (guint i = NATTER_PRESENCE_SHOW_OFFLINE; i <= NATTER_PRESENCE_SHOW_DND; i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->presence_icon),
-                                 natter_presence_show_get_css_class (i));
-  gtk_widget_add_css_class (GTK_WIDGET (self->presence_icon),
-                            natter_presence_show_get_css_class (show));
+  natter_presence_show_apply (self->presence_icon, show);
   adw_action_row_set_subtitle (self->subscription_row, subscription);
   gtk_widget_set_visible (GTK_WIDGET (self->request_group),
                           natter_contact_get_pending_in (contact));

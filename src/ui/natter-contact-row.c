@@ -46,22 +46,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_presence_class (NatterContactRow   *self,
-                    NatterPresenceShow  show)
-{
-  static const NatterPresenceShow all[] = {
-    NATTER_PRESENCE_SHOW_OFFLINE, NATTER_PRESENCE_SHOW_AVAILABLE,
-    NATTER_PRESENCE_SHOW_AWAY, NATTER_PRESENCE_SHOW_DND,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->presence_icon),
-                                 natter_presence_show_get_css_class (all[i]));
-  gtk_widget_add_css_class (GTK_WIDGET (self->presence_icon),
-                            natter_presence_show_get_css_class (show));
-}
-
-static void
 update (NatterContactRow *self)
 {
   NatterContact *contact = self->contact;
@@ -83,13 +67,8 @@ update (NatterContactRow *self)
   gtk_label_set_text (self->name_label, natter_contact_get_name (contact));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), natter_contact_get_jid (contact));
 
-  gtk_image_set_from_icon_name (self->presence_icon, natter_presence_show_get_icon_name (show));
-  set_presence_class (self, show);
+  natter_presence_show_apply (self->presence_icon, show);
   gtk_widget_set_visible (GTK_WIDGET (self->presence_icon), !pending);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->presence_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  natter_presence_show_get_label (show),
-                                  -1);
 
   if (pending)
     gtk_label_set_text (self->status_label, _("Wants to see your presence"));

@@ -26,7 +26,12 @@ struct _NatterPreferencesWindow
   NatterAccountList   *accounts;
   GtkWidget           *page;        /* weak: the account page shown */
 
+  GSettings           *settings;
+
   GtkListBox          *accounts_list;
+  GtkSwitch           *notify_switch;
+  GtkSwitch           *notify_text_switch;
+  GtkSwitch           *chat_states_switch;
 };
 
 G_DEFINE_FINAL_TYPE (NatterPreferencesWindow, natter_preferences_window,
@@ -240,6 +245,7 @@ natter_preferences_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NATTER_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (natter_preferences_window_parent_class)->dispose (object);
 }
@@ -255,6 +261,9 @@ natter_preferences_window_class_init (NatterPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/natter-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, notify_text_switch);
+  gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, chat_states_switch);
 
   gtk_widget_class_install_action (widget_class, "prefs.edit-account", "s",
                                    edit_account_activated_cb);
@@ -278,6 +287,13 @@ natter_preferences_window_init (NatterPreferencesWindow *self)
   gtk_widget_set_margin_top (placeholder, 18);
   gtk_widget_set_margin_bottom (placeholder, 18);
   gtk_list_box_set_placeholder (self->accounts_list, placeholder);
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "notify", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-show-text", self->notify_text_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "send-chat-states", self->chat_states_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 /**

@@ -57,6 +57,30 @@ natter_presence_show_get_css_class (NatterPresenceShow show)
 }
 
 /**
+ * natter_presence_show_apply:
+ * @image: a #GtkImage
+ * @show: an availability
+ *
+ * Makes @image show @show: its icon, its colour, and its name for screen
+ * readers.
+ */
+void
+natter_presence_show_apply (GtkImage           *image,
+                            NatterPresenceShow  show)
+{
+  g_return_if_fail (GTK_IS_IMAGE (image));
+
+  for (guint i = 0; i < G_N_ELEMENTS (shows); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (image), shows[i].css_class);
+  gtk_widget_add_css_class (GTK_WIDGET (image), natter_presence_show_get_css_class (show));
+  gtk_image_set_from_icon_name (image, natter_presence_show_get_icon_name (show));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  natter_presence_show_get_label (show),
+                                  -1);
+}
+
+/**
  * natter_presence_show_to_nick:
  * @show: an availability
  *

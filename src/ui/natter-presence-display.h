@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 #include "core/core.h"
 
@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 const char         *natter_presence_show_get_icon_name (NatterPresenceShow  show);
 const char         *natter_presence_show_get_label     (NatterPresenceShow  show);
 const char         *natter_presence_show_get_css_class (NatterPresenceShow  show);
+void                natter_presence_show_apply         (GtkImage           *image,
+                                                        NatterPresenceShow  show);
 const char         *natter_presence_show_to_nick       (NatterPresenceShow  show);
 gboolean            natter_presence_show_from_nick     (const char         *nick,
                                                         NatterPresenceShow *show);

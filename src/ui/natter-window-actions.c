@@ -2,8 +2,9 @@
  * Copyright 2026 The Natter developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * win.search, win.add-contact, and the actions on one contact, which take
- * (account JID, contact JID) so rows, dialogs and tests can name it.
+ * win.search, win.add-contact, moving between conversations, and the
+ * actions on one contact, which take (account JID, contact JID) so rows,
+ * dialogs and tests can name it.
  * Their shortcuts are set by the application (natter-application.c), so
  * the shortcuts window shows them.
  */
@@ -48,6 +49,93 @@ search_activated_cb (GtkWidget  *widget,
     return;
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+back_activated_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* A new conversation starts from the contacts, or from an address typed
+ * into the search field. */
+static void
+new_conversation_activated_cb (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+
+  if (self->contacts == NULL ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    return;
+  natter_window_show_sidebar_page (self, "contacts");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Ctrl+Page Down/Up: the next or previous conversation of the sidebar. */
+static void
+step_conversation (NatterWindow *self,
+                   int           step)
+{
+  GListModel *model;
+  guint n;
+  guint selected;
+  guint next;
+  g_autoptr(NatterConversation) conversation = NULL;
+
+  if (self->visible_conversations == NULL)
+    return;
+  model = G_LIST_MODEL (self->visible_conversations);
+  n = g_list_model_get_n_items (model);
+  if (n == 0)
+    return;
+  selected = gtk_single_selection_get_selected (self->conversation_selection);
+  if (selected == GTK_INVALID_LIST_POSITION)
+    next = step > 0 ? 0 : n - 1;
+  else
+    next = (selected + n + step) % n;
+  conversation = g_list_model_get_item (model, next);
+  natter_window_open_conversation (self, conversation);
+}
+
+static void
+next_conversation_activated_cb (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  step_conversation (NATTER_WINDOW (widget), 1);
+}
+
+static void
+previous_conversation_activated_cb (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  step_conversation (NATTER_WINDOW (widget), -1);
+}
+
+/* win.open-chat (account JID, peer JID) */
+static void
+open_chat_activated_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  const char *account_jid;
+  const char *peer;
+  NatterAccount *account;
+
+  if (self->accounts == NULL)
+    return;
+  g_variant_get (parameter, "(&s&s)", &account_jid, &peer);
+  account = natter_account_list_lookup (self->accounts, account_jid);
+  if (account != NULL)
+    natter_window_open_chat (self, account, peer);
 }
 
 static void
@@ -201,6 +289,14 @@ void
 natter_window_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL,
+                                   new_conversation_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.next-conversation", NULL,
+                                   next_conversation_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.previous-conversation", NULL,
+                                   previous_conversation_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-chat", "(ss)", open_chat_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.add-contact", NULL, add_contact_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.accept-contact", "(ss)",
                                    accept_contact_activated_cb);

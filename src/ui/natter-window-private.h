@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "natter-chat-view.h"
 #include "natter-contact-model.h"
 #include "natter-presence-button.h"
 #include "natter-window.h"
@@ -14,10 +15,15 @@ struct _NatterWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GSettings          *settings;
-  GCancellable       *cancellable;
-  NatterAccountList  *accounts;
-  NatterContactModel *contacts;
+  GSettings              *settings;
+  GCancellable           *cancellable;
+  NatterAccountList      *accounts;
+  NatterContactModel     *contacts;
+  NatterConversationList *conversations;
+  GtkCustomFilter        *conversation_filter;
+  GtkFilterListModel     *visible_conversations;
+  GtkSingleSelection     *conversation_selection;
+  char                   *search;  /* casefolded, or NULL */
 
   AdwToastOverlay    *toast_overlay;
   GtkStack           *main_stack;
@@ -29,7 +35,17 @@ struct _NatterWindow
   GtkSearchEntry     *search_entry;
   GtkStack           *sidebar_stack;
   GtkListView        *contact_list;
+  AdwViewStack       *view_stack;
+  AdwViewStackPage   *chats_page;
+  AdwViewStackPage   *contacts_page;
+  GtkStack           *chats_stack;
+  GtkListView        *conversation_list;
+  GtkStack           *content_stack;
+  NatterChatView     *chat_view;
 };
+
+void natter_window_show_sidebar_page (NatterWindow *self,
+                                      const char   *name);
 
 /* natter-window-actions.c: the win.* actions */
 void natter_window_class_actions_init (GtkWidgetClass *widget_class);

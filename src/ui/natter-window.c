@@ -2,20 +2,26 @@
  * Copyright 2026 The Natter developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A leaflet with the contacts of every account in the sidebar and the
- * content pane beside it, which folds to one pane on a narrow window.
- * With no account yet the window welcomes the user instead.
+ * A leaflet with the sidebar (the conversations of every account, newest
+ * first, and on a second page their contacts) and the open conversation
+ * beside it; it folds to one pane on a narrow window.  One search field
+ * filters both pages.  With no account yet the window welcomes the user
+ * instead.
  */
 #include "config.h"
 
 #include "natter-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "natter-chat-view.h"
 #include "natter-contact-dialog.h"
 #include "natter-contact-model.h"
 #include "natter-contact-row.h"
+#include "natter-conversation-row.h"
 #include "natter-presence-button.h"
+#include "natter-presence-display.h"
 #include "natter-window-private.h"
 
 
@@ -46,10 +52,29 @@ natter_window_add_toast (NatterWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
+/* Requests sort first in the contact list: the leading rows that ask. */
+static guint
+count_requests (NatterWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
+  guint requests = 0;
+
+  for (; requests < n; requests++)
+    {
+      g_autoptr(NatterContact) contact = g_list_model_get_item (G_LIST_MODEL (self->contacts),
+                                                                requests);
+
+      if (!natter_contact_get_pending_in (contact))
+        break;
+    }
+  return requests;
+}
+
 static void
 update_pages (NatterWindow *self)
 {
   guint n_visible;
+  guint requests;
 
   if (self->accounts == NULL)
     {
@@ -68,6 +93,19 @@ update_pages (NatterWindow *self)
     gtk_stack_set_visible_child_name (self->sidebar_stack, "no-results");
   else
     gtk_stack_set_visible_child_name (self->sidebar_stack, "no-contacts");
+
+  requests = count_requests (self);
+  adw_view_stack_page_set_badge_number (self->contacts_page, requests);
+  adw_view_stack_page_set_needs_attention (self->contacts_page, requests > 0);
+
+  if (self->conversations == NULL)
+    return;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->visible_conversations)) > 0)
+    gtk_stack_set_visible_child_name (self->chats_stack, "conversations");
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->conversations)) > 0)
+    gtk_stack_set_visible_child_name (self->chats_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->chats_stack, "no-conversations");
 }
 
 static void
@@ -116,15 +154,150 @@ on_contact_list_activate_cb (NatterWindow *self,
   g_autoptr(NatterContact) contact = NULL;
 
   contact = g_list_model_get_item (G_LIST_MODEL (self->contacts), position);
-  if (contact != NULL)
-    natter_window_show_contact (self, contact);
+  if (contact != NULL && natter_contact_get_account (contact) != NULL)
+    natter_window_open_chat (self, natter_contact_get_account (contact),
+                             natter_contact_get_jid (contact));
+}
+
+/* ------------------------------------------------------------------------
+ * The conversation list
+ * ------------------------------------------------------------------------ */
+
+static gboolean
+conversation_matches (gpointer item,
+                      gpointer user_data)
+{
+  NatterWindow *self = user_data;
+  NatterConversation *conversation = item;
+  g_autofree char *title = NULL;
+
+  if (self->search == NULL)
+    return TRUE;
+  title = g_utf8_casefold (natter_conversation_get_title (conversation), -1);
+  return strstr (title, self->search) != NULL ||
+         strstr (natter_conversation_get_peer (conversation), self->search) != NULL;
+}
+
+static void
+setup_conversation_row_cb (GtkSignalListItemFactory *factory,
+                           GtkListItem              *item,
+                           NatterWindow             *self)
+{
+  gtk_list_item_set_child (item, natter_conversation_row_new ());
+}
+
+static void
+bind_conversation_row_cb (GtkSignalListItemFactory *factory,
+                          GtkListItem              *item,
+                          NatterWindow             *self)
+{
+  NatterConversationRow *row = NATTER_CONVERSATION_ROW (gtk_list_item_get_child (item));
+
+  natter_conversation_row_set_show_account (row,
+                                            natter_contact_model_get_multiple_accounts (self->contacts));
+  natter_conversation_row_set_conversation (row, gtk_list_item_get_item (item));
+}
+
+static void
+unbind_conversation_row_cb (GtkSignalListItemFactory *factory,
+                            GtkListItem              *item,
+                            NatterWindow             *self)
+{
+  natter_conversation_row_set_conversation (NATTER_CONVERSATION_ROW (gtk_list_item_get_child (item)),
+                                            NULL);
+}
+
+/* The open conversation stays selected while the list reorders. */
+static void
+select_shown (NatterWindow *self)
+{
+  NatterConversation *shown = natter_chat_view_get_conversation (self->chat_view);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->visible_conversations));
+
+  for (guint i = 0; shown != NULL && i < n; i++)
+    {
+      g_autoptr(NatterConversation) conversation =
+        g_list_model_get_item (G_LIST_MODEL (self->visible_conversations), i);
+
+      if (conversation == shown)
+        {
+          gtk_single_selection_set_selected (self->conversation_selection, i);
+          return;
+        }
+    }
+  gtk_single_selection_set_selected (self->conversation_selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+update_title (NatterWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  guint unread = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(NatterConversation) conversation =
+        g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+      unread += natter_conversation_get_unread (conversation);
+    }
+  if (unread == 0)
+    gtk_window_set_title (GTK_WINDOW (self), "Natter");
+  else
+    {
+      /* TRANSLATORS: the window title; %u is the number of unread messages */
+      g_autofree char *title = g_strdup_printf (_("Natter (%u)"), unread);
+
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+}
+
+static void
+conversations_changed_cb (NatterWindow *self,
+                          guint         position,
+                          guint         removed,
+                          guint         added)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(NatterConversation) conversation =
+        g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+      if (g_signal_handler_find (conversation, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0,
+                                 NULL, update_title, self) == 0)
+        g_signal_connect_object (conversation, "notify::unread", G_CALLBACK (update_title), self,
+                                 G_CONNECT_SWAPPED);
+    }
+  update_title (self);
+  select_shown (self);
+  update_pages (self);
+}
+
+static void
+on_conversation_list_activate_cb (NatterWindow *self,
+                                  guint         position)
+{
+  g_autoptr(NatterConversation) conversation = NULL;
+
+  conversation = g_list_model_get_item (G_LIST_MODEL (self->visible_conversations), position);
+  if (conversation != NULL)
+    natter_window_open_conversation (self, conversation);
 }
 
 static void
 on_search_entry_search_changed_cb (NatterWindow *self)
 {
-  natter_contact_model_set_search (self->contacts,
-                                   gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  natter_contact_model_set_search (self->contacts, text);
+  g_clear_pointer (&self->search, g_free);
+  if (stripped[0] != '\0')
+    self->search = g_utf8_casefold (stripped, -1);
+  if (self->conversation_filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->conversation_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  select_shown (self);
+  update_pages (self);
 }
 
 static void
@@ -133,20 +306,92 @@ on_search_entry_stop_search_cb (NatterWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 }
 
-/* Enter in the search field opens the first match. */
+static void
+start_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   NatterWindow     *self)
+{
+  const char *address = g_object_get_data (G_OBJECT (dialog), "natter-address");
+  NatterAccount *account = natter_account_list_lookup (self->accounts, response);
+
+  if (account != NULL && address != NULL)
+    natter_window_open_chat (self, account, address);
+}
+
+/* A conversation with an address typed into the search field: with
+ * several accounts the user says which one writes. */
+static void
+start_with_address (NatterWindow *self,
+                    const char   *address)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!natter_address_check (address, NATTER_ADDRESS_CONTACT, &error))
+    {
+      natter_window_add_toast (self, error->message);
+      return;
+    }
+  if (n == 1)
+    {
+      g_autoptr(NatterAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), 0);
+
+      natter_window_open_chat (self, account, address);
+      return;
+    }
+
+  /* TRANSLATORS: %s is an address, e.g. alice@example.org */
+  heading = g_strdup_printf (_("Write to %s From Which Account?"), address);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(NatterAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+      g_autofree char *title = natter_account_dup_title (account);
+
+      adw_message_dialog_add_response (dialog, natter_account_get_jid (account), title);
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "natter-address", g_strdup (address), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (start_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Enter in the search field opens the first match, or a conversation
+ * with the address typed when nothing matches. */
 static void
 on_search_entry_activate_cb (NatterWindow *self)
 {
-  g_autoptr(NatterContact) contact = g_list_model_get_item (G_LIST_MODEL (self->contacts), 0);
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 
-  if (contact != NULL && natter_contact_model_get_search (self->contacts) != NULL)
-    natter_window_show_contact (self, contact);
-}
+  if (text[0] == '\0')
+    return;
+  if (g_strcmp0 (page, "chats") == 0)
+    {
+      g_autoptr(NatterConversation) conversation =
+        g_list_model_get_item (G_LIST_MODEL (self->visible_conversations), 0);
 
-static void
-on_back_button_clicked_cb (NatterWindow *self)
-{
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      if (conversation != NULL)
+        {
+          natter_window_open_conversation (self, conversation);
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(NatterContact) contact = g_list_model_get_item (G_LIST_MODEL (self->contacts), 0);
+
+      if (contact != NULL)
+        {
+          natter_window_open_chat (self, natter_contact_get_account (contact),
+                                   natter_contact_get_jid (contact));
+          return;
+        }
+    }
+  start_with_address (self, text);
 }
 
 /* ------------------------------------------------------------------------
@@ -217,7 +462,31 @@ bind_accounts (NatterWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->contacts, "notify::n-contacts", G_CALLBACK (model_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  update_pages (self);
+
+  self->conversations = g_object_ref (natter_application_get_conversations (NATTER_APPLICATION (app)));
+  self->conversation_filter = gtk_custom_filter_new (conversation_matches, self, NULL);
+  self->visible_conversations =
+    gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->conversations)),
+                               GTK_FILTER (g_object_ref (self->conversation_filter)));
+  self->conversation_selection =
+    gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->visible_conversations)));
+  gtk_single_selection_set_autoselect (self->conversation_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->conversation_selection, TRUE);
+  gtk_single_selection_set_selected (self->conversation_selection, GTK_INVALID_LIST_POSITION);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_conversation_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_conversation_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_conversation_row_cb), self);
+  gtk_list_view_set_factory (self->conversation_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->conversation_list,
+                           GTK_SELECTION_MODEL (self->conversation_selection));
+  g_signal_connect_object (self->conversations, "items-changed",
+                           G_CALLBACK (conversations_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->visible_conversations, "items-changed",
+                           G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
+  conversations_changed_cb (self, 0, 0,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->conversations)));
 }
 
 static void
@@ -230,7 +499,14 @@ natter_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->contact_list != NULL)
     gtk_list_view_set_model (self->contact_list, NULL);
+  if (self->conversation_list != NULL)
+    gtk_list_view_set_model (self->conversation_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), NATTER_TYPE_WINDOW);
+  g_clear_object (&self->conversation_selection);
+  g_clear_object (&self->visible_conversations);
+  g_clear_object (&self->conversation_filter);
+  g_clear_object (&self->conversations);
+  g_clear_pointer (&self->search, g_free);
   g_clear_object (&self->contacts);
   g_clear_object (&self->accounts);
   g_clear_object (&self->settings);
@@ -249,6 +525,7 @@ natter_window_class_init (NatterWindowClass *klass)
   window_class->close_request = natter_window_close_request;
 
   g_type_ensure (NATTER_TYPE_PRESENCE_BUTTON);
+  g_type_ensure (NATTER_TYPE_CHAT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/natter-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, main_stack);
@@ -264,7 +541,14 @@ natter_window_class_init (NatterWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contact_list_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_back_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_conversation_list_activate_cb);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, chats_page);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, contacts_page);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, chats_stack);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, conversation_list);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, chat_view);
 
   natter_window_class_actions_init (widget_class);
 }
@@ -349,4 +633,130 @@ natter_window_get_folded (NatterWindow *self)
   g_return_val_if_fail (NATTER_IS_WINDOW (self), FALSE);
 
   return adw_leaflet_get_folded (self->leaflet);
+}
+
+/**
+ * natter_window_open_conversation:
+ * @self: the main window
+ * @conversation: a conversation
+ *
+ * Shows @conversation, with the keyboard in its composer.
+ */
+void
+natter_window_open_conversation (NatterWindow       *self,
+                                 NatterConversation *conversation)
+{
+  g_return_if_fail (NATTER_IS_WINDOW (self));
+  g_return_if_fail (NATTER_IS_CONVERSATION (conversation));
+
+  natter_chat_view_set_conversation (self->chat_view, conversation);
+  gtk_stack_set_visible_child_name (self->content_stack, "chat");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  select_shown (self);
+  natter_chat_view_focus_composer (self->chat_view);
+}
+
+/**
+ * natter_window_open_chat:
+ * @self: the main window
+ * @account: an account
+ * @peer: a bare JID
+ *
+ * Shows the conversation of @account with @peer, starting it if there is
+ * none yet.
+ *
+ * Returns: (transfer none) (nullable): the conversation, or %NULL if it
+ *   could not be started (the window said why)
+ */
+NatterConversation *
+natter_window_open_chat (NatterWindow  *self,
+                         NatterAccount *account,
+                         const char    *peer)
+{
+  g_autoptr(GError) error = NULL;
+  NatterConversation *conversation;
+
+  g_return_val_if_fail (NATTER_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (NATTER_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (peer != NULL, NULL);
+
+  if (self->conversations == NULL)
+    return NULL;
+  conversation = natter_conversation_list_open (self->conversations, account, peer, &error);
+  if (conversation == NULL)
+    {
+      natter_window_add_toast (self, error->message);
+      return NULL;
+    }
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "chats") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  adw_view_stack_set_visible_child_name (self->view_stack, "chats");
+  natter_window_open_conversation (self, conversation);
+  return conversation;
+}
+
+/**
+ * natter_window_get_chat_view:
+ * @self: the main window
+ *
+ * Returns: (transfer none): the view of the open conversation
+ */
+NatterChatView *
+natter_window_get_chat_view (NatterWindow *self)
+{
+  g_return_val_if_fail (NATTER_IS_WINDOW (self), NULL);
+
+  return self->chat_view;
+}
+
+/**
+ * natter_window_get_conversations:
+ * @self: the main window
+ *
+ * Returns: (transfer none) (nullable): the conversations the sidebar
+ *   shows, after the search
+ */
+GListModel *
+natter_window_get_conversations (NatterWindow *self)
+{
+  g_return_val_if_fail (NATTER_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->visible_conversations);
+}
+
+/**
+ * natter_window_is_showing:
+ * @self: the main window
+ * @conversation: a conversation
+ *
+ * Returns: whether the user sees the newest messages of @conversation
+ *   right now, so a notification about it would only disturb
+ */
+gboolean
+natter_window_is_showing (NatterWindow       *self,
+                          NatterConversation *conversation)
+{
+  g_return_val_if_fail (NATTER_IS_WINDOW (self), FALSE);
+
+  return gtk_window_is_active (GTK_WINDOW (self)) &&
+         gtk_widget_get_mapped (GTK_WIDGET (self->chat_view)) &&
+         natter_chat_view_get_conversation (self->chat_view) == conversation &&
+         natter_chat_view_get_at_latest (self->chat_view);
+}
+
+/**
+ * natter_window_show_sidebar_page:
+ * @self: the main window
+ * @name: "chats" or "contacts"
+ *
+ * Shows a page of the sidebar, unfolding to it on a narrow window.
+ */
+void
+natter_window_show_sidebar_page (NatterWindow *self,
+                                 const char   *name)
+{
+  g_return_if_fail (NATTER_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }

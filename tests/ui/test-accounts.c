@@ -10,6 +10,7 @@
 #include "ui/ui.h"
 
 #include "natter-test-server.h"
+#include "natter-test-ui-accounts.h"
 #include "natter-test-ui.h"
 
 #define TIMEOUT 30
@@ -324,38 +325,6 @@ test_cancel_removes_failed_account (Fixture       *fixture,
  * ------------------------------------------------------------------------ */
 
 static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  NatterAccount **account = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *account = natter_account_list_add_finish (NATTER_ACCOUNT_LIST (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static NatterAccount *
-add_account (NatterAccountList *accounts,
-             Fixture           *fixture,
-             const char        *jid,
-             const char        *password)
-{
-  NatterAccountOptions options = {
-    .host = "127.0.0.1",
-    .port = natter_test_server_get_port (fixture->server),
-    .pinned_certificate = natter_test_server_get_fingerprint (fixture->server),
-  };
-  NatterAccount *account = NULL;
-
-  natter_account_list_add_async (accounts, jid, password, &options, NULL, added_cb, &account);
-  NATTER_TEST_UI_WAIT (account != NULL, TIMEOUT);
-  NATTER_TEST_UI_WAIT (is_online (account), TIMEOUT);
-  g_object_unref (account);
-  return account;
-}
-
-static void
 edit_disable_remove (GApplication *app,
                      gpointer      user_data)
 {
@@ -371,7 +340,8 @@ edit_disable_remove (GApplication *app,
   GtkWidget *enabled;
   AdwMessageDialog *confirm;
 
-  account = add_account (accounts, fixture, "alice@" NATTER_TEST_DOMAIN, "wonderland");
+  account = natter_test_ui_add_account (accounts, fixture->server, "alice@" NATTER_TEST_DOMAIN,
+                                        "wonderland", TIMEOUT);
   preferences = open_preferences (app);
   row = natter_preferences_window_get_account_row (preferences, account);
   g_assert_nonnull (strstr (row_subtitle (preferences, account), "Online"));

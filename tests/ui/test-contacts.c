@@ -9,6 +9,7 @@
 #include "ui/ui.h"
 
 #include "natter-test-server.h"
+#include "natter-test-ui-accounts.h"
 #include "natter-test-ui.h"
 
 #define TIMEOUT 30
@@ -64,44 +65,6 @@ main_window (GApplication *app)
   return NATTER_WINDOW (natter_application_get_main_window (NATTER_APPLICATION (app)));
 }
 
-static gboolean
-is_online (NatterAccount *account)
-{
-  return account != NULL && natter_account_get_state (account) == NATTER_ACCOUNT_STATE_ONLINE;
-}
-
-static void
-added_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  NatterAccount **account = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *account = natter_account_list_add_finish (NATTER_ACCOUNT_LIST (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static NatterAccount *
-add_account (NatterAccountList *accounts,
-             Fixture           *fixture,
-             const char        *jid,
-             const char        *password)
-{
-  NatterAccountOptions options = {
-    .host = "127.0.0.1",
-    .port = natter_test_server_get_port (fixture->server),
-    .pinned_certificate = natter_test_server_get_fingerprint (fixture->server),
-  };
-  NatterAccount *account = NULL;
-
-  natter_account_list_add_async (accounts, jid, password, &options, NULL, added_cb, &account);
-  NATTER_TEST_UI_WAIT (account != NULL, TIMEOUT);
-  NATTER_TEST_UI_WAIT (is_online (account), TIMEOUT);
-  g_object_unref (account);
-  return account;
-}
-
 static NatterContact *
 contact_of (NatterAccount *account,
             const char    *jid)
@@ -130,6 +93,18 @@ find_row (GtkWidget     *window,
     if (natter_contact_row_get_contact (g_ptr_array_index (rows, i)) == contact)
       return g_ptr_array_index (rows, i);
   return NULL;
+}
+
+/* The contacts are the second page of the sidebar, as a click on the
+ * switcher shows them. */
+static void
+show_contacts (NatterWindow *window)
+{
+  GtkWidget *stack = natter_test_ui_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL);
+
+  g_assert_nonnull (stack);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "contacts");
+  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
 }
 
 static NatterContact *
@@ -163,12 +138,12 @@ two_accounts (GApplication *app,
   GtkWidget *search;
   AdwMessageDialog *confirm;
 
-  alice = add_account (accounts, fixture, ALICE, "wonderland");
-  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+  alice = natter_test_ui_add_account (accounts, fixture->server, ALICE, "wonderland", TIMEOUT);
+  show_contacts (window);
   g_assert_cmpuint (g_list_model_get_n_items (contacts), ==, 0);
   natter_test_ui_save_screens (GTK_WINDOW (window), "main-window-no-contacts", 700);
 
-  bob = add_account (accounts, fixture, BOB, "builder");
+  bob = natter_test_ui_add_account (accounts, fixture->server, BOB, "builder", TIMEOUT);
 
   /* The window folds to one pane when narrow. */
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
@@ -307,8 +282,7 @@ two_accounts (GApplication *app,
   }
 
   /* Ctrl+K searches. */
-  search = natter_test_ui_find_descendant (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY,
-                                           "Search contacts");
+  search = natter_test_ui_find_descendant (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, "Search");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
   NATTER_TEST_UI_WAIT (gtk_window_get_focus (GTK_WINDOW (window)) != NULL &&
                        gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), search),
@@ -432,9 +406,9 @@ answer_requests (GApplication *app,
   NatterContactDialog *details;
   AdwMessageDialog *confirm;
 
-  alice = add_account (accounts, fixture, ALICE, "wonderland");
-  bob = add_account (accounts, fixture, BOB, "builder");
-  carol = add_account (accounts, fixture, CAROL, "singer");
+  alice = natter_test_ui_add_account (accounts, fixture->server, ALICE, "wonderland", TIMEOUT);
+  bob = natter_test_ui_add_account (accounts, fixture->server, BOB, "builder", TIMEOUT);
+  carol = natter_test_ui_add_account (accounts, fixture->server, CAROL, "singer", TIMEOUT);
 
   /* Carol asks; Alice denies in the details of someone not in her roster. */
   request (carol, ALICE);

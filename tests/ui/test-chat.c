@@ -1,0 +1,279 @@
+/* test-chat.c: conversations in the window: send, receive, correct, notify, against Prosody
+ * Copyright 2026 The Natter developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Alice and Bob are two accounts of one Natter, as someone with a work and
+ * a private account would have them: what Alice writes in her chat view
+ * arrives through Prosody in Bob's conversation, and the other way round.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ui/ui.h"
+
+#include "natter-test-notifications.h"
+#include "natter-test-server.h"
+#include "natter-test-ui-accounts.h"
+#include "natter-test-ui.h"
+
+#define TIMEOUT 30
+#define ALICE "alice@" NATTER_TEST_DOMAIN
+#define BOB "bob@" NATTER_TEST_DOMAIN
+
+/* Markup, an entity, a link with a trailing full stop, right-to-left text
+ * and an emoji sequence: all must show as these very characters. */
+#define TRICKY_BODY "Hi <b>Bob</b> &amp; see https://example.org/a?b=1&c=2. " \
+                    "\327\251\327\234\327\225\327\235 \360\237\221\251\342\200\215\360\237\222\273"
+
+typedef struct
+{
+  NatterTestServer        *server;
+  NatterTestNotifications *desktop;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = natter_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  natter_test_server_add_account (fixture->server, "alice", "wonderland", &error);
+  g_assert_no_error (error);
+  natter_test_server_add_account (fixture->server, "bob", "builder", &error);
+  g_assert_no_error (error);
+  fixture->desktop = natter_test_notifications_start ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, natter_test_server_free);
+  g_clear_pointer (&fixture->desktop, natter_test_notifications_free);
+}
+
+static NatterComposer *
+composer_of (NatterWindow *window)
+{
+  return NATTER_COMPOSER (natter_test_ui_find_descendant (GTK_WIDGET (natter_window_get_chat_view (window)),
+                                                          NATTER_TYPE_COMPOSER, NULL));
+}
+
+/* Types @text into the composer of the open conversation and sends it
+ * the way Enter does. */
+static void
+type_and_send (NatterWindow *window,
+               const char   *text)
+{
+  NatterComposer *composer = composer_of (window);
+  GtkTextView *view = GTK_TEXT_VIEW (natter_test_ui_find_descendant (GTK_WIDGET (composer),
+                                                                     GTK_TYPE_TEXT_VIEW, NULL));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
+}
+
+static NatterMessage *
+last_message (NatterConversation *conversation)
+{
+  NatterMessageList *messages = natter_conversation_get_messages (conversation, NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (messages));
+  g_autoptr(NatterMessage) message = n > 0 ? g_list_model_get_item (G_LIST_MODEL (messages), n - 1)
+                                           : NULL;
+
+  return message;
+}
+
+static gboolean
+last_body_is (NatterConversation *conversation,
+              const char         *body)
+{
+  NatterMessage *message = conversation != NULL ? last_message (conversation) : NULL;
+
+  return message != NULL && g_strcmp0 (natter_message_get_body (message), body) == 0;
+}
+
+/* The row of the chat view that shows @message, if it is on screen. */
+static NatterMessageRow *
+find_message_row (NatterWindow  *window,
+                  NatterMessage *message)
+{
+  g_autoptr(GPtrArray) rows = natter_test_ui_find_all (GTK_WIDGET (natter_window_get_chat_view (window)),
+                                                       NATTER_TYPE_MESSAGE_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (natter_message_row_get_message (g_ptr_array_index (rows, i)) == message)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static void
+chat (GApplication *app,
+      gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  NatterAccountList *accounts = natter_application_get_accounts (NATTER_APPLICATION (app));
+  NatterConversationList *conversations =
+    natter_application_get_conversations (NATTER_APPLICATION (app));
+  NatterNotifier *notifier = natter_application_get_notifier (NATTER_APPLICATION (app));
+  NatterWindow *window = NATTER_WINDOW (natter_application_get_main_window (NATTER_APPLICATION (app)));
+  NatterChatView *view = natter_window_get_chat_view (window);
+  NatterAccount *alice;
+  NatterAccount *bob;
+  NatterConversation *alice_bob;
+  NatterConversation *bob_alice = NULL;
+  NatterMessage *message;
+  NatterMessageRow *row;
+  GtkWidget *label;
+  const char *title = NULL;
+  const char *body = NULL;
+
+  alice = natter_test_ui_add_account (accounts, fixture->server, ALICE, "wonderland", TIMEOUT);
+  bob = natter_test_ui_add_account (accounts, fixture->server, BOB, "builder", TIMEOUT);
+  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+  g_assert_cmpuint (g_list_model_get_n_items (natter_window_get_conversations (window)), ==, 0);
+  natter_test_ui_save_screens (GTK_WINDOW (window), "main-window-no-conversations", 700);
+
+  /* Alice starts a conversation with Bob by address; the composer has the
+   * keyboard. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-chat", "(ss)",
+                                             ALICE, BOB));
+  alice_bob = natter_chat_view_get_conversation (view);
+  g_assert_nonnull (alice_bob);
+  g_assert_true (natter_conversation_get_account (alice_bob) == alice);
+  g_assert_cmpstr (natter_conversation_get_peer (alice_bob), ==, BOB);
+  g_assert_cmpuint (g_list_model_get_n_items (natter_window_get_conversations (window)), ==, 1);
+
+  /* What she sends is stored, acked, and arrives in Bob's conversation,
+   * unread, with a notification naming Alice and Bob's account. */
+  type_and_send (window, TRICKY_BODY);
+  {
+    g_autofree char *left = natter_composer_dup_text (composer_of (window));
+
+    g_assert_cmpstr (left, ==, "");
+  }
+  NATTER_TEST_UI_WAIT (last_body_is (alice_bob, TRICKY_BODY), TIMEOUT);
+  message = last_message (alice_bob);
+  g_assert_cmpint (natter_message_get_direction (message), ==, NATTER_MESSAGE_DIRECTION_OUT);
+  NATTER_TEST_UI_WAIT (natter_message_get_state (message) >= NATTER_MESSAGE_STATE_SENT &&
+                       natter_message_get_state (message) != NATTER_MESSAGE_STATE_FAILED, TIMEOUT);
+  NATTER_TEST_UI_WAIT ((bob_alice = natter_conversation_list_lookup (conversations, bob, ALICE)) != NULL &&
+                       last_body_is (bob_alice, TRICKY_BODY), TIMEOUT);
+  NATTER_TEST_UI_WAIT (natter_conversation_get_unread (bob_alice) == 1, TIMEOUT);
+  g_assert_cmpuint (g_list_model_get_n_items (natter_window_get_conversations (window)), ==, 2);
+  g_assert_true (natter_notifier_lookup (notifier, bob_alice, &title, &body));
+  g_assert_nonnull (strstr (title, ALICE));
+  g_assert_nonnull (strstr (title, BOB));
+  g_assert_cmpstr (body, ==, TRICKY_BODY);
+  g_assert_false (natter_notifier_lookup (notifier, alice_bob, NULL, NULL));
+  /* ... and the desktop shows it, once, with the text as it is. */
+  NATTER_TEST_UI_WAIT (natter_test_notifications_count (fixture->desktop) == 1, TIMEOUT);
+  {
+    g_autofree char *shown = NULL;
+
+    g_assert_true (natter_test_notifications_lookup (fixture->desktop, ALICE, &shown));
+    g_assert_cmpstr (shown, ==, TRICKY_BODY);
+  }
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Natter (1)");
+
+  /* Alice's own row shows the text as it is, with the link clickable and
+   * the full stop left out of it. */
+  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+  row = find_message_row (window, message);
+  g_assert_nonnull (row);
+  label = natter_test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, TRICKY_BODY);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
+                            "<a href=\"https://example.org/a?b=1&amp;c=2\">"));
+  natter_test_ui_save_screens (GTK_WINDOW (window), "chat", 700);
+
+  /* A draft stays with its conversation. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                              natter_test_ui_find_descendant (GTK_WIDGET (composer_of (window)),
+                                                              GTK_TYPE_TEXT_VIEW, NULL))),
+                            "half a thought", -1);
+
+  /* Bob opens the conversation from the notification: it is read, the
+   * notification goes, and the title says nothing is unread. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-conversation",
+                                  g_variant_new ("(ss)", BOB, ALICE));
+  g_assert_true (natter_chat_view_get_conversation (view) == bob_alice);
+  g_assert_cmpstr (natter_conversation_get_draft (alice_bob), ==, "half a thought");
+  gtk_window_present (GTK_WINDOW (window));
+  NATTER_TEST_UI_WAIT (natter_conversation_get_unread (bob_alice) == 0, TIMEOUT);
+  g_assert_false (natter_notifier_lookup (notifier, bob_alice, NULL, NULL));
+  NATTER_TEST_UI_WAIT (natter_test_notifications_count (fixture->desktop) == 0, TIMEOUT);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Natter");
+
+  /* Bob answers, then corrects his answer with Up. */
+  type_and_send (window, "Hello Alcie");
+  NATTER_TEST_UI_WAIT (last_body_is (alice_bob, "Hello Alcie"), TIMEOUT);
+  g_signal_emit_by_name (composer_of (window), "edit-last");
+  g_assert_true (natter_composer_get_editing (composer_of (window)));
+  {
+    g_autofree char *text = natter_composer_dup_text (composer_of (window));
+
+    g_assert_cmpstr (text, ==, "Hello Alcie");
+  }
+  type_and_send (window, "Hello Alice");
+  g_assert_false (natter_composer_get_editing (composer_of (window)));
+  NATTER_TEST_UI_WAIT (last_body_is (alice_bob, "Hello Alice") &&
+                       natter_message_get_edited (last_message (alice_bob)), TIMEOUT);
+  NATTER_TEST_UI_WAIT (last_body_is (bob_alice, "Hello Alice"), TIMEOUT);
+
+  /* Back in Alice's conversation: her draft, Bob's corrected answer. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-conversation", NULL);
+  if (natter_chat_view_get_conversation (view) != alice_bob)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.next-conversation", NULL);
+  g_assert_true (natter_chat_view_get_conversation (view) == alice_bob);
+  {
+    g_autofree char *text = natter_composer_dup_text (composer_of (window));
+
+    g_assert_cmpstr (text, ==, "half a thought");
+  }
+  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+  row = find_message_row (window, last_message (alice_bob));
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (row),
+                                                                       GTK_TYPE_LABEL, "edited")));
+
+  /* Narrow, the window shows the conversation alone, and goes back to
+   * the list. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  NATTER_TEST_UI_WAIT (natter_window_get_folded (window), TIMEOUT);
+  natter_test_ui_spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  NATTER_TEST_UI_WAIT (!gtk_widget_get_child_visible (gtk_widget_get_parent (GTK_WIDGET (view))) ||
+                       !gtk_widget_get_mapped (GTK_WIDGET (view)), TIMEOUT);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  NATTER_TEST_UI_WAIT (!natter_window_get_folded (window), TIMEOUT);
+}
+
+static void
+test_chat (Fixture       *fixture,
+           gconstpointer  data)
+{
+  NatterApplication *app = natter_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_cmpint (natter_test_ui_run_application (G_APPLICATION (app), chat, fixture), ==, 0);
+  g_assert_finalize_object (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  natter_test_ui_init (&argc, &argv);
+  adw_init ();
+
+  g_test_add ("/natter/ui/chat/two-accounts", Fixture, NULL,
+              fixture_set_up, test_chat, fixture_tear_down);
+
+  return g_test_run ();
+}
