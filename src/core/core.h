@@ -13,6 +13,7 @@
 #include "core/natter-core-enums.h"
 #include "core/natter-core-types.h"
 #include "core/natter-error.h"
+#include "core/natter-link.h"
 #include "core/natter-message-list.h"
 #include "core/natter-message.h"
 #include "core/natter-messaging.h"

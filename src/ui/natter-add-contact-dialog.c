@@ -312,3 +312,23 @@ natter_add_contact_dialog_get_busy (NatterAddContactDialog *self)
 
   return self->busy;
 }
+
+/**
+ * natter_add_contact_dialog_set_address:
+ * @self: the dialog
+ * @address: the contact's address, e.g. from an `xmpp:?roster` link
+ * @name: (nullable): a name for the contact
+ *
+ * Fills the form in; the user still chooses to add.
+ */
+void
+natter_add_contact_dialog_set_address (NatterAddContactDialog *self,
+                                       const char             *address,
+                                       const char             *name)
+{
+  g_return_if_fail (NATTER_IS_ADD_CONTACT_DIALOG (self));
+  g_return_if_fail (address != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->jid_row), address);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name != NULL ? name : "");
+}

@@ -65,6 +65,7 @@ void
 natter_application_add_cli_options (NatterApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), cli_options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[xmpp:URI]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
     _("Chat over XMPP.\n"
       "\n"
@@ -74,7 +75,10 @@ natter_application_add_cli_options (NatterApplication *self)
       "The other options go with --add-account; --port and --direct-tls with --host.\n"
       "The account goes to the running Natter, or is kept for its next start.\n"
       "Natter exits with status 0 once the account has signed in; otherwise it\n"
-      "prints why, keeps nothing, and exits with status 1."));
+      "prints why, keeps nothing, and exits with status 1.\n"
+      "\n"
+      "An xmpp: URI opens its conversation, e.g. xmpp:bob@example.org;\n"
+      "?message;body=TEXT puts TEXT in the composer, ?roster offers to add the contact."));
 }
 
 static void
@@ -476,7 +480,8 @@ add_account (NatterApplication       *self,
  * @app: the application
  * @command_line: a command line, of this process or of another
  *
- * Adds an account for `--add-account`, and otherwise shows the window.
+ * Adds an account for `--add-account`, opens an `xmpp:` URI given as the
+ * argument, and otherwise shows the window.
  *
  * Returns: the exit status, unless a remote caller waits for it
  */
@@ -493,6 +498,14 @@ natter_application_command_line (GApplication            *app,
     return add_account (self, command_line, options);
 
   arguments = g_application_command_line_get_arguments (command_line, &argc);
+  /* `natter xmpp:bob@example.org?message;body=Hi` (RFC 5122) */
+  if (argc == 2 && g_ascii_strncasecmp (arguments[1], "xmpp:", 5) == 0)
+    {
+      g_application_activate (app);
+      g_action_group_activate_action (G_ACTION_GROUP (app), "open-uri",
+                                      g_variant_new_string (arguments[1]));
+      return 0;
+    }
   if (argc > 1)
     {
       /* TRANSLATORS: %s is what was given on the command line */

@@ -203,6 +203,22 @@ open_conversation_activated_cb (GSimpleAction *action,
   gtk_window_present (window);
 }
 
+/* app.open-uri (an xmpp: URI): from the command line or a link */
+static void
+open_uri_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  NatterApplication *self = NATTER_APPLICATION (user_data);
+  GtkWindow *window;
+
+  if (self->accounts == NULL)
+    return;
+  window = ensure_main_window (self);
+  gtk_window_present (window);
+  natter_window_open_link (NATTER_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated_cb },
   { .name = "about", .activate = about_activated_cb },
@@ -211,6 +227,7 @@ static const GActionEntry app_actions[] = {
   { .name = "set-presence", .activate = set_presence_activated_cb, .parameter_type = "(sss)" },
   { .name = "open-conversation", .activate = open_conversation_activated_cb,
     .parameter_type = "(ss)" },
+  { .name = "open-uri", .activate = open_uri_activated_cb, .parameter_type = "s" },
 };
 
 /* Every account has one messaging pipeline while it is in the list: the

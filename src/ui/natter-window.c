@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "natter-add-contact-dialog.h"
 #include "natter-chat-view.h"
 #include "natter-contact-dialog.h"
 #include "natter-contact-model.h"
@@ -307,6 +308,16 @@ on_search_entry_stop_search_cb (NatterWindow *self)
 }
 
 static void
+open_with_body (NatterWindow  *self,
+                NatterAccount *account,
+                const char    *address,
+                const char    *body)
+{
+  if (natter_window_open_chat (self, account, address) != NULL && body != NULL)
+    natter_chat_view_set_composer_text (self->chat_view, body);
+}
+
+static void
 start_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    NatterWindow     *self)
@@ -315,14 +326,16 @@ start_response_cb (AdwMessageDialog *dialog,
   NatterAccount *account = natter_account_list_lookup (self->accounts, response);
 
   if (account != NULL && address != NULL)
-    natter_window_open_chat (self, account, address);
+    open_with_body (self, account, address, g_object_get_data (G_OBJECT (dialog), "natter-body"));
 }
 
-/* A conversation with an address typed into the search field: with
- * several accounts the user says which one writes. */
+/* A conversation with an address typed into the search field or named
+ * by a link, with @body proposed in the composer: with several accounts
+ * the user says which one writes. */
 static void
 start_with_address (NatterWindow *self,
-                    const char   *address)
+                    const char   *address,
+                    const char   *body)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
   g_autoptr(GError) error = NULL;
@@ -334,11 +347,13 @@ start_with_address (NatterWindow *self,
       natter_window_add_toast (self, error->message);
       return;
     }
+  if (n == 0)
+    return;
   if (n == 1)
     {
       g_autoptr(NatterAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), 0);
 
-      natter_window_open_chat (self, account, address);
+      open_with_body (self, account, address, body);
       return;
     }
 
@@ -355,6 +370,7 @@ start_with_address (NatterWindow *self,
     }
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "natter-address", g_strdup (address), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "natter-body", g_strdup (body), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (start_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -391,7 +407,7 @@ on_search_entry_activate_cb (NatterWindow *self)
           return;
         }
     }
-  start_with_address (self, text);
+  start_with_address (self, text, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -759,4 +775,50 @@ natter_window_show_sidebar_page (NatterWindow *self,
 
   adw_view_stack_set_visible_child_name (self->view_stack, name);
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+/**
+ * natter_window_open_link:
+ * @self: the main window
+ * @uri: an `xmpp:` URI (RFC 5122)
+ *
+ * Does what @uri asks: opens the conversation it names, with the message
+ * it proposes in the composer (`?message;body=…`), or offers to add the
+ * contact (`?roster`).  Nothing is sent or added without the user.  A
+ * link that is not valid is reported, not followed.
+ */
+void
+natter_window_open_link (NatterWindow *self,
+                         const char   *uri)
+{
+  g_autoptr(NatterLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (NATTER_IS_WINDOW (self));
+  g_return_if_fail (uri != NULL);
+
+  if (self->accounts == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    return;
+  link = natter_link_parse (uri, &error);
+  if (link == NULL)
+    {
+      /* TRANSLATORS: %s says what is wrong with an xmpp: link */
+      g_autofree char *message = g_strdup_printf (_("This link cannot be opened: %s"),
+                                                  error->message);
+
+      natter_window_add_toast (self, message);
+      return;
+    }
+
+  if (natter_link_get_action (link) == NATTER_LINK_ADD_CONTACT)
+    {
+      GtkWidget *dialog = natter_add_contact_dialog_new (GTK_WINDOW (self), self->accounts);
+
+      natter_add_contact_dialog_set_address (NATTER_ADD_CONTACT_DIALOG (dialog),
+                                             natter_link_get_peer (link),
+                                             natter_link_get_name (link));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  start_with_address (self, natter_link_get_peer (link), natter_link_get_body (link));
 }

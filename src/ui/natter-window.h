@@ -34,6 +34,8 @@ void                natter_window_open_conversation      (NatterWindow       *se
 NatterConversation *natter_window_open_chat              (NatterWindow       *self,
                                                           NatterAccount      *account,
                                                           const char         *peer);
+void                natter_window_open_link              (NatterWindow       *self,
+                                                          const char         *uri);
 gboolean            natter_window_is_showing             (NatterWindow       *self,
                                                           NatterConversation *conversation);
 

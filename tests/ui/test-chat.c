@@ -252,6 +252,50 @@ chat (GApplication *app,
                        !gtk_widget_get_mapped (GTK_WIDGET (view)), TIMEOUT);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
   NATTER_TEST_UI_WAIT (!natter_window_get_folded (window), TIMEOUT);
+
+  /* xmpp: links (RFC 5122, XEP-0147).  With two accounts Natter asks
+   * which one writes; the proposed message waits in the composer. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-uri",
+                                  g_variant_new_string ("xmpp:alice@" NATTER_TEST_DOMAIN
+                                                        "/phone?message;body=Hello%20%3Cthere%3E"));
+  {
+    AdwMessageDialog *ask = ADW_MESSAGE_DIALOG (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (ask);
+    g_assert_true (adw_message_dialog_has_response (ask, ALICE));
+    g_assert_true (adw_message_dialog_has_response (ask, BOB));
+    /* A click answers and closes; the test does both. */
+    adw_message_dialog_response (ask, BOB);
+    gtk_window_close (GTK_WINDOW (ask));
+    NATTER_TEST_UI_WAIT (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL, TIMEOUT);
+    g_assert_true (natter_chat_view_get_conversation (view) == bob_alice);
+    text = natter_composer_dup_text (composer_of (window));
+    g_assert_cmpstr (text, ==, "Hello <there>");
+    /* Nothing was sent. */
+    g_assert_true (last_body_is (bob_alice, "Hello Alice"));
+  }
+
+  /* ?roster offers to add the contact, filled in, and adds nothing yet. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-uri",
+                                  g_variant_new_string ("xmpp:carol@" NATTER_TEST_DOMAIN
+                                                        "?roster;name=Carol"));
+  {
+    GtkWindow *dialog = natter_test_ui_find_window (NATTER_TYPE_ADD_CONTACT_DIALOG);
+    GtkWidget *address;
+
+    g_assert_nonnull (dialog);
+    address = natter_test_ui_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Address");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (address)), ==, "carol@" NATTER_TEST_DOMAIN);
+    g_assert_null (natter_roster_lookup (natter_account_get_roster (alice), "carol@" NATTER_TEST_DOMAIN));
+    gtk_window_close (dialog);
+  }
+
+  /* A broken link changes nothing. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-uri",
+                                  g_variant_new_string ("xmpp:@@?message;body=x"));
+  g_assert_true (natter_chat_view_get_conversation (view) == bob_alice);
+  g_assert_null (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
 }
 
 static void
