@@ -27,7 +27,7 @@ struct _NatterComposer
 
   GtkRevealer    *edit_revealer;
   GtkTextView    *text_view;
-  GtkWidget      *emoji_button;
+  GtkMenuButton  *emoji_button;
 };
 
 G_DEFINE_FINAL_TYPE (NatterComposer, natter_composer, ADW_TYPE_BIN)
@@ -157,13 +157,30 @@ key_pressed_cb (NatterComposer  *self,
 }
 
 static void
-on_emoji_picked_cb (NatterComposer *self,
-                    const char     *emoji)
+emoji_picked_cb (NatterComposer *self,
+                 const char     *emoji)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
 
   gtk_text_buffer_insert_at_cursor (buffer, emoji, -1);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+/* The emoji chooser holds every emoji's button: it is built the first
+ * time it opens, not with every window (tests/bench/startup). */
+static void
+create_emoji_chooser_cb (GtkMenuButton *button,
+                         gpointer       user_data)
+{
+  NatterComposer *self = user_data;
+  GtkWidget *chooser;
+
+  if (gtk_menu_button_get_popover (button) != NULL)
+    return;
+  chooser = gtk_emoji_chooser_new ();
+  g_signal_connect_object (chooser, "emoji-picked", G_CALLBACK (emoji_picked_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_menu_button_set_popover (button, chooser);
 }
 
 static void
@@ -230,7 +247,6 @@ natter_composer_class_init (NatterComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterComposer, edit_revealer);
   gtk_widget_class_bind_template_child (widget_class, NatterComposer, text_view);
   gtk_widget_class_bind_template_child (widget_class, NatterComposer, emoji_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_emoji_picked_cb);
 }
 
 static void
@@ -245,6 +261,8 @@ natter_composer_init (NatterComposer *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
+
+  gtk_menu_button_set_create_popup_func (self->emoji_button, create_emoji_chooser_cb, self, NULL);
 
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->text_view), "changed",
                             G_CALLBACK (buffer_changed_cb), self);

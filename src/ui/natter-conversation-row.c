@@ -281,5 +281,6 @@ natter_conversation_row_set_show_account (NatterConversationRow *self,
   g_return_if_fail (NATTER_IS_CONVERSATION_ROW (self));
 
   self->show_account = !!show_account;
-  update (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_label),
+                          self->show_account && self->conversation != NULL);
 }

@@ -13,6 +13,7 @@
 #include "natter-window.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "natter-add-contact-dialog.h"
@@ -414,6 +415,27 @@ on_search_entry_activate_cb (NatterWindow *self)
  * GObject
  * ------------------------------------------------------------------------ */
 
+/* NATTER_REPORT_FIRST_FRAME=1 makes the window say on standard output when
+ * its first frame is painted, so tests/bench/startup can time start-up
+ * from outside the process. */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                NatterWindow  *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+  fputs ("natter: first frame\n", stdout);
+  fflush (stdout);
+}
+
+static void
+natter_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (natter_window_parent_class)->realize (widget);
+  if (g_strcmp0 (g_getenv ("NATTER_REPORT_FIRST_FRAME"), "1") == 0)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (after_paint_cb), widget, 0);
+}
+
 /* The size is saved when the window closes rather than on every resize, so
  * a drag does not write to dconf many times a second. */
 static gboolean
@@ -436,6 +458,23 @@ natter_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (natter_window_parent_class)->close_request (window);
 }
 
+/* The contact list gets its model the first time its page shows: a list
+ * view builds up to 200 rows at once, which a start-up with thousands of
+ * contacts should not pay for a page it does not show
+ * (tests/bench/startup). */
+static void
+sidebar_page_changed_cb (NatterWindow *self)
+{
+  GtkNoSelection *selection;
+
+  if (gtk_list_view_get_model (self->contact_list) != NULL || self->contacts == NULL ||
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "contacts") != 0)
+    return;
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->contacts)));
+  gtk_list_view_set_model (self->contact_list, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+}
+
 /* Binds the window to the application's accounts.  GtkWindow:application
  * is not a construct property, so this runs once the window has it. */
 static void
@@ -443,7 +482,6 @@ bind_accounts (NatterWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GtkListItemFactory *factory;
-  GtkNoSelection *selection;
 
   if (NATTER_IS_APPLICATION (app))
     self->accounts = natter_application_get_accounts (NATTER_APPLICATION (app));
@@ -468,9 +506,8 @@ bind_accounts (NatterWindow *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->contact_list, factory);
   g_object_unref (factory);
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->contacts)));
-  gtk_list_view_set_model (self->contact_list, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (sidebar_page_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->accounts, "items-changed", G_CALLBACK (model_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -539,6 +576,7 @@ natter_window_class_init (NatterWindowClass *klass)
 
   object_class->dispose = natter_window_dispose;
   window_class->close_request = natter_window_close_request;
+  widget_class->realize = natter_window_realize;
 
   g_type_ensure (NATTER_TYPE_PRESENCE_BUTTON);
   g_type_ensure (NATTER_TYPE_CHAT_VIEW);
