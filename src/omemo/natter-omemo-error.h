@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * @NATTER_OMEMO_ERROR_MALFORMED: the `<encrypted/>` element or key material is malformed
  * @NATTER_OMEMO_ERROR_AUTHENTICATION: the payload failed its authentication tag
  * @NATTER_OMEMO_ERROR_NO_DEVICES: there is no device to encrypt for
+ * @NATTER_OMEMO_ERROR_DUPLICATE: the message was decrypted before (a replay
+ *   or a copy that arrived twice)
  *
  * Errors of the OMEMO layer.
  */
@@ -30,6 +32,7 @@ typedef enum {
   NATTER_OMEMO_ERROR_MALFORMED,
   NATTER_OMEMO_ERROR_AUTHENTICATION,
   NATTER_OMEMO_ERROR_NO_DEVICES,
+  NATTER_OMEMO_ERROR_DUPLICATE,
 } NatterOmemoError;
 
 GQuark natter_omemo_error_quark (void);

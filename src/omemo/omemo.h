@@ -5,3 +5,5 @@
 #pragma once
 
 #include "omemo/natter-omemo-error.h"
+#include "omemo/natter-omemo-session.h"
+#include "omemo/natter-omemo-xml.h"

@@ -210,6 +210,83 @@ static const char schema_v1[] =
   ") STRICT;\n"
   "CREATE INDEX mam_ranges_by_archive ON mam_ranges (account_id, archive);\n";
 
+/* Version 2: OMEMO state (natter-store-omemo.c).  Every table is keyed by
+ * account and OMEMO version (NatterStoreOmemoVersion) so that a later
+ * OMEMO can be added beside the legacy one.  Keys, signed pre-keys and
+ * sessions hang off the own identity: replacing it drops them.  Remote
+ * identities and device lists belong to the account and survive that. */
+static const char schema_v2[] =
+  "CREATE TABLE omemo_own (\n"
+  "  account_id       INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+  "  version          INTEGER NOT NULL CHECK (version >= 1),\n"
+  "  device_id        INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),\n"
+  "  registration_id  INTEGER NOT NULL CHECK (registration_id BETWEEN 0 AND 4294967295),\n"
+  "  identity_public  BLOB NOT NULL,\n"
+  "  identity_private BLOB NOT NULL,\n"
+  "  created          INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (account_id, version)\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "\n"
+  "CREATE TABLE omemo_pre_keys (\n"
+  "  account_id INTEGER NOT NULL,\n"
+  "  version    INTEGER NOT NULL,\n"
+  "  id         INTEGER NOT NULL CHECK (id BETWEEN 0 AND 4294967295),\n"
+  "  record     BLOB NOT NULL,\n"
+  "  PRIMARY KEY (account_id, version, id),\n"
+  "  FOREIGN KEY (account_id, version) REFERENCES omemo_own (account_id, version)\n"
+  "    ON DELETE CASCADE\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "\n"
+  "CREATE TABLE omemo_signed_pre_keys (\n"
+  "  account_id INTEGER NOT NULL,\n"
+  "  version    INTEGER NOT NULL,\n"
+  "  id         INTEGER NOT NULL CHECK (id BETWEEN 0 AND 4294967295),\n"
+  "  record     BLOB NOT NULL,\n"
+  "  created    INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (account_id, version, id),\n"
+  "  FOREIGN KEY (account_id, version) REFERENCES omemo_own (account_id, version)\n"
+  "    ON DELETE CASCADE\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "\n"
+  "CREATE TABLE omemo_sessions (\n"
+  "  account_id INTEGER NOT NULL,\n"
+  "  version    INTEGER NOT NULL,\n"
+  "  jid        TEXT NOT NULL,\n"
+  "  device_id  INTEGER NOT NULL CHECK (device_id BETWEEN 0 AND 4294967295),\n"
+  "  record     BLOB NOT NULL,\n"
+  "  updated    INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (account_id, version, jid, device_id),\n"
+  "  FOREIGN KEY (account_id, version) REFERENCES omemo_own (account_id, version)\n"
+  "    ON DELETE CASCADE\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "\n"
+  /* Every identity key a remote device ever showed, each with its trust
+   * (SECURITY.md #45: keep the history of all device keys). */
+  "CREATE TABLE omemo_identities (\n"
+  "  account_id   INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+  "  version      INTEGER NOT NULL CHECK (version >= 1),\n"
+  "  jid          TEXT NOT NULL,\n"
+  "  device_id    INTEGER NOT NULL CHECK (device_id BETWEEN 0 AND 4294967295),\n"
+  "  identity_key BLOB NOT NULL,\n"
+  "  trust        INTEGER NOT NULL DEFAULT 0 CHECK (trust BETWEEN 0 AND 3),\n"
+  "  first_seen   INTEGER NOT NULL,\n"
+  "  last_seen    INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (account_id, version, jid, device_id, identity_key)\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "\n"
+  /* The device lists we know, our own account's included; active is
+   * membership of the latest list. */
+  "CREATE TABLE omemo_devices (\n"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+  "  version    INTEGER NOT NULL CHECK (version >= 1),\n"
+  "  jid        TEXT NOT NULL,\n"
+  "  device_id  INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),\n"
+  "  active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),\n"
+  "  first_seen INTEGER NOT NULL,\n"
+  "  last_seen  INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (account_id, version, jid, device_id)\n"
+  ") STRICT, WITHOUT ROWID;\n";
+
 typedef struct
 {
   guint       version;   /* the version this step produces */
@@ -218,6 +295,7 @@ typedef struct
 
 static const Migration migrations[] = {
   { 1, schema_v1 },
+  { 2, schema_v2 },
 };
 
 /**

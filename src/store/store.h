@@ -6,5 +6,6 @@
 
 #include "store/natter-store-enums.h"
 #include "store/natter-store-error.h"
+#include "store/natter-store-omemo.h"
 #include "store/natter-store-records.h"
 #include "store/natter-store.h"

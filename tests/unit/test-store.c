@@ -325,6 +325,9 @@ test_migrate_from_empty_file (void)
   close_store (store);
 }
 
+static void assert_fixture_omemo (NatterStore *store);
+static void assert_omemo_tables_usable (NatterStore *store);
+
 /* Loads tests/unit/store-fixtures/schema-vN.sql, a frozen database of
  * schema version N with data, and upgrades it.  Every version this build
  * knows must have its fixture: a new schema version adds one file and
@@ -410,6 +413,13 @@ test_migrate_from_every_version (void)
       ranges = natter_store_list_mam_ranges (store, 1, "fixture@example.org", &error);
       g_assert_cmpuint (ranges->len, ==, 1);
       g_assert_true (((NatterStoreMamRange *) ranges->pdata[0])->complete);
+
+      /* OMEMO (version 2): what a version 2 database held is still there;
+       * an older one has the tables, empty and usable. */
+      if (version >= 2)
+        assert_fixture_omemo (store);
+      else
+        assert_omemo_tables_usable (store);
 
       /* And it takes new data, deduplicated against the old. */
       {
@@ -2229,6 +2239,329 @@ test_close_finishes_queued_work (void)
   close_store (store);
 }
 
+/* OMEMO state (schema version 2) */
+
+static GBytes *
+bytes_of (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+static void
+assert_fixture_omemo (NatterStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NatterStoreOmemoOwn) own = NULL;
+  g_autoptr(GBytes) pre_key = NULL;
+  g_autoptr(GBytes) session = NULL;
+  g_autoptr(GArray) signed_keys = NULL;
+  g_autoptr(GArray) devices = NULL;
+  g_autoptr(GPtrArray) identities = NULL;
+  NatterStoreOmemoIdentity *identity;
+
+  own = natter_store_omemo_get_own (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (own);
+  g_assert_cmpuint (own->device_id, ==, 424242);
+  g_assert_cmpuint (own->registration_id, ==, 4711);
+  g_assert_cmpuint (g_bytes_get_size (own->identity_public), ==, 33);
+  g_assert_cmpuint (g_bytes_get_size (own->identity_private), ==, 32);
+  pre_key = natter_store_omemo_load_pre_key (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY, 7,
+                                             &error);
+  g_assert_cmpmem (g_bytes_get_data (pre_key, NULL), g_bytes_get_size (pre_key), "\x07\x01", 2);
+  signed_keys = natter_store_omemo_list_signed_pre_keys (store, 1,
+                                                         NATTER_STORE_OMEMO_VERSION_LEGACY,
+                                                         &error);
+  g_assert_cmpuint (signed_keys->len, ==, 1);
+  g_assert_cmpuint (g_array_index (signed_keys, NatterStoreOmemoSignedPreKey, 0).id, ==, 3);
+  session = natter_store_omemo_load_session (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY,
+                                             "alice@example.org", 1001, &error);
+  g_assert_cmpmem (g_bytes_get_data (session, NULL), g_bytes_get_size (session), "\x5e\x55", 2);
+  identities = natter_store_omemo_list_identities (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY,
+                                                   "alice@example.org", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (identities->len, ==, 3);
+  identity = identities->pdata[0];
+  g_assert_cmpuint (identity->device_id, ==, 1001);
+  g_assert_cmpint (identity->trust, ==, NATTER_STORE_OMEMO_TRUST_VERIFIED);
+  g_assert_true (identity->active);
+  identity = identities->pdata[1];   /* 1002's newest key first */
+  g_assert_cmpint (identity->trust, ==, NATTER_STORE_OMEMO_TRUST_UNDECIDED);
+  g_assert_false (identity->active);
+  identity = identities->pdata[2];
+  g_assert_cmpint (identity->trust, ==, NATTER_STORE_OMEMO_TRUST_DISTRUSTED);
+  devices = natter_store_omemo_list_devices (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY,
+                                             "fixture@example.org", TRUE, &error);
+  g_assert_cmpuint (devices->len, ==, 1);
+  g_assert_cmpuint (g_array_index (devices, NatterStoreOmemoDevice, 0).device_id, ==, 424242);
+}
+
+static void
+assert_omemo_tables_usable (NatterStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NatterStoreOmemoOwn) none = NULL;
+  g_autoptr(NatterStoreOmemoOwn) back = NULL;
+  g_autoptr(GBytes) pub = bytes_of ("\x05public-key-bytes-of-33-bytes-long");
+  g_autoptr(GBytes) priv = bytes_of ("private");
+  NatterStoreOmemoOwn own = { 77, 12, pub, priv, 0 };
+
+  none = natter_store_omemo_get_own (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+  g_assert_true (natter_store_omemo_set_own (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY, &own,
+                                             &error));
+  g_assert_no_error (error);
+  back = natter_store_omemo_get_own (store, 1, NATTER_STORE_OMEMO_VERSION_LEGACY, &error);
+  g_assert_nonnull (back);
+  g_assert_cmpuint (back->device_id, ==, 77);
+}
+
+static void
+test_omemo_own_and_keys (void)
+{
+  g_autofree char *path = test_path ("omemo-keys.db");
+  NatterStore *store = open_store (path);
+  NatterStoreOmemoVersion v = NATTER_STORE_OMEMO_VERSION_LEGACY;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pub = bytes_of ("\x05" "0123456789abcdef0123456789abcdef");
+  g_autoptr(GBytes) priv = bytes_of ("secret-secret-secret-secret-0000");
+  g_autoptr(GBytes) record = bytes_of ("pre-key record");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  NatterStoreOmemoOwn own = { 1234567, 99, pub, priv, T0 };
+  gint64 account = add_account (store, "me@example.org");
+  gint64 other = add_account (store, "other@example.org");
+  guint32 ids[3] = { 1, 2, 16777215 };
+  GBytes *records[3] = { record, record, empty };
+  gboolean removed = FALSE;
+
+  /* Keys need the own identity first. */
+  g_assert_false (natter_store_omemo_save_pre_keys (store, account, v, ids, records, 3, &error));
+  g_assert_error (error, NATTER_STORE_ERROR, NATTER_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (natter_store_omemo_set_own (store, account, v, &own, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(NatterStoreOmemoOwn) back = natter_store_omemo_get_own (store, account, v, &error);
+    g_autoptr(NatterStoreOmemoOwn) none = natter_store_omemo_get_own (store, other, v, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (none);
+    g_assert_cmpuint (back->device_id, ==, 1234567);
+    g_assert_cmpuint (back->registration_id, ==, 99);
+    g_assert_cmpint (back->created, ==, T0);
+    g_assert_true (g_bytes_equal (back->identity_public, pub));
+    g_assert_true (g_bytes_equal (back->identity_private, priv));
+  }
+
+  g_assert_true (natter_store_omemo_save_pre_keys (store, account, v, ids, records, 3, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) list = natter_store_omemo_list_pre_key_ids (store, account, v, &error);
+    g_autoptr(GBytes) loaded = natter_store_omemo_load_pre_key (store, account, v, 2, &error);
+    g_autoptr(GBytes) loaded_empty = natter_store_omemo_load_pre_key (store, account, v,
+                                                                      16777215, &error);
+    g_autoptr(GBytes) missing = natter_store_omemo_load_pre_key (store, account, v, 3, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 3);
+    g_assert_cmpuint (g_array_index (list, guint32, 2), ==, 16777215);
+    g_assert_true (g_bytes_equal (loaded, record));
+    g_assert_nonnull (loaded_empty);
+    g_assert_cmpuint (g_bytes_get_size (loaded_empty), ==, 0);
+    g_assert_null (missing);
+  }
+  g_assert_true (natter_store_omemo_remove_pre_key (store, account, v, 1, &removed, &error));
+  g_assert_true (removed);
+  g_assert_true (natter_store_omemo_remove_pre_key (store, account, v, 1, &removed, &error));
+  g_assert_false (removed);
+
+  /* Signed pre-keys, newest first. */
+  g_assert_true (natter_store_omemo_save_signed_pre_key (store, account, v, 1, record, T0, &error));
+  g_assert_true (natter_store_omemo_save_signed_pre_key (store, account, v, 2, record,
+                                                         T0 + 7 * 86400 * SECOND, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) list = natter_store_omemo_list_signed_pre_keys (store, account, v, &error);
+
+    g_assert_cmpuint (list->len, ==, 2);
+    g_assert_cmpuint (g_array_index (list, NatterStoreOmemoSignedPreKey, 0).id, ==, 2);
+    g_assert_cmpint (g_array_index (list, NatterStoreOmemoSignedPreKey, 1).created, ==, T0);
+  }
+  g_assert_true (natter_store_omemo_remove_signed_pre_key (store, account, v, 1, &error));
+  {
+    g_autoptr(GBytes) gone = natter_store_omemo_load_signed_pre_key (store, account, v, 1, &error);
+    g_autoptr(GBytes) kept = natter_store_omemo_load_signed_pre_key (store, account, v, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (gone);
+    g_assert_true (g_bytes_equal (kept, record));
+  }
+
+  /* Sessions, per device. */
+  g_assert_true (natter_store_omemo_save_session (store, account, v, "alice@example.org", 11,
+                                                  record, &error));
+  g_assert_true (natter_store_omemo_save_session (store, account, v, "alice@example.org", 12,
+                                                  pub, &error));
+  g_assert_true (natter_store_omemo_save_session (store, account, v, "bob@example.org", 11,
+                                                  priv, &error));
+  g_assert_true (natter_store_omemo_save_session (store, account, v, "alice@example.org", 11,
+                                                  priv, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) loaded = natter_store_omemo_load_session (store, account, v,
+                                                                "alice@example.org", 11, &error);
+    g_autoptr(GBytes) none = natter_store_omemo_load_session (store, account, v,
+                                                              "alice@example.org", 13, &error);
+    g_autoptr(GArray) devices = natter_store_omemo_list_session_devices (store, account, v,
+                                                                         "alice@example.org",
+                                                                         &error);
+
+    g_assert_true (g_bytes_equal (loaded, priv));
+    g_assert_null (none);
+    g_assert_cmpuint (devices->len, ==, 2);
+    g_assert_cmpuint (g_array_index (devices, guint32, 0), ==, 11);
+    g_assert_cmpuint (g_array_index (devices, guint32, 1), ==, 12);
+  }
+  g_assert_true (natter_store_omemo_remove_session (store, account, v, "alice@example.org", 12,
+                                                    &removed, &error));
+  g_assert_true (removed);
+  g_assert_cmpint (natter_store_omemo_remove_sessions (store, account, v, "alice@example.org",
+                                                       &error), ==, 1);
+  g_assert_cmpint (natter_store_omemo_remove_sessions (store, account, v, "alice@example.org",
+                                                       &error), ==, 0);
+
+  /* A new own identity drops what the old one made. */
+  own.device_id = 7654321;
+  g_assert_true (natter_store_omemo_set_own (store, account, v, &own, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) pre_keys = natter_store_omemo_list_pre_key_ids (store, account, v, &error);
+    g_autoptr(GArray) signed_keys = natter_store_omemo_list_signed_pre_keys (store, account, v,
+                                                                             &error);
+    g_autoptr(GArray) sessions = natter_store_omemo_list_session_devices (store, account, v,
+                                                                          "bob@example.org",
+                                                                          &error);
+
+    g_assert_cmpuint (pre_keys->len, ==, 0);
+    g_assert_cmpuint (signed_keys->len, ==, 0);
+    g_assert_cmpuint (sessions->len, ==, 0);
+  }
+
+  /* Device ids beyond 31 bits are refused by the schema too. */
+  g_assert_cmpint (raw_exec (natter_store_get_sqlite (store),
+                             "UPDATE omemo_own SET device_id = 2147483648"), ==,
+                   SQLITE_CONSTRAINT_CHECK);
+
+  /* Removing the account removes its OMEMO state. */
+  g_assert_true (natter_store_remove_account (store, account, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (natter_store_get_sqlite (store), "SELECT count(*) FROM omemo_own"),
+                   ==, 0);
+  close_store (store);
+}
+
+static void
+test_omemo_identities_and_devices (void)
+{
+  g_autofree char *path = test_path ("omemo-trust.db");
+  NatterStore *store = open_store (path);
+  NatterStoreOmemoVersion v = NATTER_STORE_OMEMO_VERSION_LEGACY;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) key1 = bytes_of ("\x05key-one");
+  g_autoptr(GBytes) key2 = bytes_of ("\x05key-two");
+  gint64 account = add_account (store, "me@example.org");
+  NatterStoreOmemoTrust trust = NATTER_STORE_OMEMO_TRUST_VERIFIED;
+  guint32 first_list[] = { 5, 6 };
+  guint32 second_list[] = { 6, 2147483647 };
+
+  /* A new key gets the trust asked for; a known key keeps its own. */
+  g_assert_true (natter_store_omemo_record_identity (store, account, v, "alice@example.org", 5,
+                                                     key1, NATTER_STORE_OMEMO_TRUST_TRUSTED,
+                                                     &trust, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (trust, ==, NATTER_STORE_OMEMO_TRUST_TRUSTED);
+  g_assert_true (natter_store_omemo_set_trust (store, account, v, "alice@example.org", 5, key1,
+                                               NATTER_STORE_OMEMO_TRUST_DISTRUSTED, &error));
+  g_assert_true (natter_store_omemo_record_identity (store, account, v, "alice@example.org", 5,
+                                                     key1, NATTER_STORE_OMEMO_TRUST_TRUSTED,
+                                                     &trust, &error));
+  g_assert_cmpint (trust, ==, NATTER_STORE_OMEMO_TRUST_DISTRUSTED);
+
+  /* The same device shows another key: both are kept, each with its trust. */
+  g_usleep (2000);
+  g_assert_true (natter_store_omemo_record_identity (store, account, v, "alice@example.org", 5,
+                                                     key2, NATTER_STORE_OMEMO_TRUST_UNDECIDED,
+                                                     &trust, &error));
+  g_assert_cmpint (trust, ==, NATTER_STORE_OMEMO_TRUST_UNDECIDED);
+  {
+    g_autoptr(NatterStoreOmemoIdentity) latest = NULL;
+    g_autoptr(NatterStoreOmemoIdentity) old = NULL;
+    g_autoptr(NatterStoreOmemoIdentity) unknown = NULL;
+    g_autoptr(GPtrArray) all = NULL;
+
+    latest = natter_store_omemo_get_identity (store, account, v, "alice@example.org", 5, NULL,
+                                              &error);
+    old = natter_store_omemo_get_identity (store, account, v, "alice@example.org", 5, key1,
+                                           &error);
+    unknown = natter_store_omemo_get_identity (store, account, v, "alice@example.org", 6, NULL,
+                                               &error);
+    all = natter_store_omemo_list_identities (store, account, v, "alice@example.org", &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (latest->identity_key, key2));
+    g_assert_cmpstr (latest->jid, ==, "alice@example.org");
+    g_assert_cmpint (old->trust, ==, NATTER_STORE_OMEMO_TRUST_DISTRUSTED);
+    g_assert_cmpint (old->first_seen, <=, old->last_seen);
+    g_assert_false (old->active);
+    g_assert_null (unknown);
+    g_assert_cmpuint (all->len, ==, 2);
+  }
+
+  /* Trust of an unknown key cannot be set. */
+  g_assert_false (natter_store_omemo_set_trust (store, account, v, "alice@example.org", 6, key1,
+                                                NATTER_STORE_OMEMO_TRUST_VERIFIED, &error));
+  g_assert_error (error, NATTER_STORE_ERROR, NATTER_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Device lists: the latest list is active, older devices are remembered. */
+  g_assert_true (natter_store_omemo_set_device_list (store, account, v, "alice@example.org",
+                                                     first_list, 2, &error));
+  g_assert_true (natter_store_omemo_set_device_list (store, account, v, "alice@example.org",
+                                                     second_list, 2, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) active = natter_store_omemo_list_devices (store, account, v,
+                                                                "alice@example.org", TRUE,
+                                                                &error);
+    g_autoptr(GArray) known = natter_store_omemo_list_devices (store, account, v,
+                                                               "alice@example.org", FALSE,
+                                                               &error);
+    g_autoptr(NatterStoreOmemoIdentity) five = NULL;
+
+    g_assert_cmpuint (active->len, ==, 2);
+    g_assert_cmpuint (g_array_index (active, NatterStoreOmemoDevice, 0).device_id, ==, 6);
+    g_assert_cmpuint (g_array_index (active, NatterStoreOmemoDevice, 1).device_id, ==,
+                      2147483647);
+    g_assert_cmpuint (known->len, ==, 3);
+    g_assert_false (g_array_index (known, NatterStoreOmemoDevice, 0).active);
+    five = natter_store_omemo_get_identity (store, account, v, "alice@example.org", 5, NULL,
+                                            &error);
+    g_assert_false (five->active);
+  }
+  /* An empty list deactivates every device. */
+  g_assert_true (natter_store_omemo_set_device_list (store, account, v, "alice@example.org",
+                                                     NULL, 0, &error));
+  {
+    g_autoptr(GArray) active = natter_store_omemo_list_devices (store, account, v,
+                                                                "alice@example.org", TRUE,
+                                                                &error);
+
+    g_assert_cmpuint (active->len, ==, 0);
+  }
+  close_store (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2273,6 +2606,9 @@ main (int   argc,
   g_test_add_func ("/natter/store/threads/main-write-not-starved",
                    test_threads_main_write_not_starved);
   g_test_add_func ("/natter/store/close/finishes-queued-work", test_close_finishes_queued_work);
+  g_test_add_func ("/natter/store/omemo/own-and-keys", test_omemo_own_and_keys);
+  g_test_add_func ("/natter/store/omemo/identities-and-devices",
+                   test_omemo_identities_and_devices);
 
   return g_test_run ();
 }
