@@ -23,8 +23,8 @@
  * NatterAccount:
  *
  * One account: an #XmppClient with its modules (service discovery, entity
- * capabilities, roster, presence), created before it connects and wired
- * together, and the account's row in the store.
+ * capabilities, roster, presence, blocklist), created before it connects
+ * and wired together, and the account's row in the store.
  *
  * The roster cached in the store is handed to the engine before the
  * first connect, so the #NatterRoster shows the contacts at once; every
@@ -55,6 +55,7 @@ struct _NatterAccount
   XmppCaps           *caps;
   XmppRoster         *xmpp_roster;
   XmppPresence       *presence;
+  XmppBlocking       *blocking;
   NatterRoster       *roster;
   GTlsDatabase       *tls_database;
 
@@ -653,6 +654,7 @@ teardown_session (NatterAccount *self)
   if (self->presence != NULL)
     g_signal_handlers_disconnect_by_data (self->presence, self);
 
+  g_clear_object (&self->blocking);
   g_clear_object (&self->presence);
   g_clear_object (&self->xmpp_roster);
   g_clear_object (&self->caps);
@@ -680,6 +682,7 @@ build_session (NatterAccount  *self,
   self->caps = xmpp_caps_new (self->disco);
   self->xmpp_roster = xmpp_roster_new (self->client);
   self->presence = xmpp_presence_new (self->client);
+  self->blocking = xmpp_blocking_new (self->client);
 
   g_signal_connect (self->client, "notify::state", G_CALLBACK (client_state_cb), self);
   g_signal_connect (self->client, "online", G_CALLBACK (client_online_cb), self);
@@ -710,7 +713,7 @@ rebuild_session (NatterAccount  *self,
   teardown_session (self);
   if (!build_session (self, version, items, error))
     return FALSE;
-  natter_roster_bind (self->roster, self->xmpp_roster, self->presence);
+  natter_roster_bind (self->roster, self->xmpp_roster, self->presence, self->blocking);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
   update_state (self);
   return TRUE;
@@ -826,7 +829,7 @@ natter_account_dispose (GObject *object)
   g_clear_handle_id (&self->roster_flush_id, g_source_remove);
 
   if (self->roster != NULL)
-    natter_roster_bind (self->roster, NULL, NULL);
+    natter_roster_bind (self->roster, NULL, NULL, NULL);
   g_clear_object (&self->roster);
 
   if (self->client != NULL)
@@ -1216,7 +1219,7 @@ natter_account_new (NatterStore         *store,
   if (!build_session (self, NULL, NULL, error))
     return NULL;
   self->roster = natter_roster_new (self);
-  natter_roster_bind (self->roster, self->xmpp_roster, self->presence);
+  natter_roster_bind (self->roster, self->xmpp_roster, self->presence, self->blocking);
   update_state (self);
 
   return g_steal_pointer (&self);
@@ -2006,6 +2009,21 @@ natter_account_get_xmpp_presence (NatterAccount *self)
   g_return_val_if_fail (NATTER_IS_ACCOUNT (self), NULL);
 
   return self->presence;
+}
+
+/**
+ * natter_account_get_blocking:
+ * @self: an account
+ *
+ * Returns: (transfer none): the engine's blocklist module (XEP-0191),
+ *   replaced with #NatterAccount:client
+ */
+XmppBlocking *
+natter_account_get_blocking (NatterAccount *self)
+{
+  g_return_val_if_fail (NATTER_IS_ACCOUNT (self), NULL);
+
+  return self->blocking;
 }
 
 /**

@@ -95,6 +95,7 @@ NatterRoster       *natter_account_get_roster                (NatterAccount     
 XmppClient         *natter_account_get_client                (NatterAccount        *self);
 XmppRoster         *natter_account_get_xmpp_roster           (NatterAccount        *self);
 XmppPresence       *natter_account_get_xmpp_presence         (NatterAccount        *self);
+XmppBlocking       *natter_account_get_blocking              (NatterAccount        *self);
 XmppDisco          *natter_account_get_disco                 (NatterAccount        *self);
 XmppCaps           *natter_account_get_caps                  (NatterAccount        *self);
 

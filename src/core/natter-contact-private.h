@@ -18,6 +18,8 @@ void           natter_contact_set_item        (NatterContact  *self,
                                                XmppRosterItem *item);
 void           natter_contact_set_pending_in  (NatterContact  *self,
                                                gboolean        pending_in);
+void           natter_contact_set_blocked     (NatterContact  *self,
+                                               gboolean        blocked);
 void           natter_contact_update_presence (NatterContact  *self,
                                                XmppPresence   *presence);
 int            natter_contact_compare         (NatterContact  *a,

@@ -40,6 +40,7 @@ struct _NatterContact
   gboolean            in_roster;
   gboolean            pending_in;
   gboolean            pending_out;
+  gboolean            blocked;
 
   NatterPresenceShow  show;
   char               *status;
@@ -59,6 +60,7 @@ enum {
   PROP_IN_ROSTER,
   PROP_PENDING_IN,
   PROP_PENDING_OUT,
+  PROP_BLOCKED,
   PROP_SHOW,
   PROP_STATUS,
   PROP_ONLINE,
@@ -140,6 +142,10 @@ natter_contact_get_property (GObject    *object,
 
     case PROP_PENDING_OUT:
       g_value_set_boolean (value, self->pending_out);
+      break;
+
+    case PROP_BLOCKED:
+      g_value_set_boolean (value, self->blocked);
       break;
 
     case PROP_SHOW:
@@ -263,6 +269,19 @@ natter_contact_class_init (NatterContactClass *klass)
    */
   properties[PROP_PENDING_OUT] =
     g_param_spec_boolean ("pending-out", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * NatterContact:blocked:
+   *
+   * Whether the account blocks the contact (XEP-0191): the server lets
+   * nothing from it through to any of the account's devices.  It follows
+   * the server's blocklist, whichever device changed it; see
+   * natter_roster_block_async().
+   */
+  properties[PROP_BLOCKED] =
+    g_param_spec_boolean ("blocked", NULL, NULL,
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -515,6 +534,15 @@ natter_contact_set_pending_in (NatterContact *self,
   set_boolean (self, &self->pending_in, pending_in, PROP_PENDING_IN);
 }
 
+void
+natter_contact_set_blocked (NatterContact *self,
+                            gboolean       blocked)
+{
+  g_return_if_fail (NATTER_IS_CONTACT (self));
+
+  set_boolean (self, &self->blocked, blocked, PROP_BLOCKED);
+}
+
 static NatterResource *
 find_resource (GListStore *store,
                const char *jid)
@@ -739,6 +767,21 @@ natter_contact_get_pending_out (NatterContact *self)
   g_return_val_if_fail (NATTER_IS_CONTACT (self), FALSE);
 
   return self->pending_out;
+}
+
+/**
+ * natter_contact_get_blocked:
+ * @self: a contact
+ *
+ * Returns: whether the account blocks the contact; see
+ *   #NatterContact:blocked
+ */
+gboolean
+natter_contact_get_blocked (NatterContact *self)
+{
+  g_return_val_if_fail (NATTER_IS_CONTACT (self), FALSE);
+
+  return self->blocked;
 }
 
 /**

@@ -23,6 +23,7 @@ NatterSubscription   natter_contact_get_subscription (NatterContact *self);
 gboolean             natter_contact_get_in_roster    (NatterContact *self);
 gboolean             natter_contact_get_pending_in   (NatterContact *self);
 gboolean             natter_contact_get_pending_out  (NatterContact *self);
+gboolean             natter_contact_get_blocked      (NatterContact *self);
 NatterPresenceShow   natter_contact_get_show         (NatterContact *self);
 const char          *natter_contact_get_status       (NatterContact *self);
 gboolean             natter_contact_get_online       (NatterContact *self);

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 NatterRoster *natter_roster_new  (NatterAccount *account) G_GNUC_WARN_UNUSED_RESULT;
 void          natter_roster_bind (NatterRoster  *self,
                                   XmppRoster    *roster,
-                                  XmppPresence  *presence);
+                                  XmppPresence  *presence,
+                                  XmppBlocking  *blocking);
 
 G_END_DECLS

@@ -30,8 +30,11 @@
  * whose name changes moves, and changes of presence or subscription are
  * notified on the contact itself.
  *
- * The roster follows the engine's roster and presence modules of its
- * account; it shows the cached roster before the server answers.
+ * The roster follows the engine's roster, presence and blocklist
+ * modules of its account; it shows the cached roster before the server
+ * answers.  Blocking (XEP-0191) works on any address, in the roster or
+ * not: natter_roster_block_async() and natter_roster_is_blocked(), with
+ * #NatterContact:blocked on the contacts of the list.
  */
 struct _NatterRoster
 {
@@ -40,6 +43,7 @@ struct _NatterRoster
   NatterAccount *account;        /* weak */
   XmppRoster    *xmpp_roster;
   XmppPresence  *presence;
+  XmppBlocking  *blocking;
   GPtrArray     *contacts;       /* NatterContact *, sorted */
   GHashTable    *by_jid;         /* bare JID string (the contact's) -> NatterContact * */
 };
@@ -58,6 +62,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_BLOCKLIST_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------------
  * The list
@@ -194,6 +205,25 @@ lookup_jid (NatterRoster *self,
 }
 
 static gboolean
+is_blocked_jid (NatterRoster *self,
+                XmppJid      *jid)
+{
+  return self->blocking != NULL && xmpp_blocking_is_blocked (self->blocking, jid);
+}
+
+/* A contact for @jid, blocked or not as the server's list says. */
+static NatterContact *
+create_contact (NatterRoster *self,
+                XmppJid      *jid)
+{
+  NatterContact *contact = natter_contact_new (self->account, jid);
+  XmppJid *bare = natter_contact_get_xmpp_jid (contact);
+
+  natter_contact_set_blocked (contact, is_blocked_jid (self, bare));
+  return contact;
+}
+
+static gboolean
 is_own_jid (NatterRoster *self,
             XmppJid      *jid)
 {
@@ -224,7 +254,7 @@ apply_item (NatterRoster   *self,
   contact = lookup_jid (self, jid);
   if (contact == NULL)
     {
-      g_autoptr(NatterContact) created = natter_contact_new (self->account, jid);
+      g_autoptr(NatterContact) created = create_contact (self, jid);
 
       natter_contact_set_item (created, item);
       natter_contact_update_presence (created, self->presence);
@@ -319,7 +349,7 @@ subscription_request_cb (XmppPresence *presence,
   contact = lookup_jid (self, jid);
   if (contact == NULL)
     {
-      g_autoptr(NatterContact) created = natter_contact_new (self->account, jid);
+      g_autoptr(NatterContact) created = create_contact (self, jid);
 
       natter_contact_set_pending_in (created, TRUE);
       insert_contact (self, created);
@@ -354,6 +384,44 @@ unsubscribe_cb (XmppPresence *presence,
     remove_contact (self, contact);
 }
 
+/* Makes every contact's #NatterContact:blocked match the server's list.
+ * The server drops a request from someone blocked (Prosody does, since
+ * the request can no longer be answered), so a blocked contact's request
+ * is no longer waiting, and someone who only asked leaves the list, as
+ * after natter_roster_deny(). */
+static void
+sync_blocked (NatterRoster *self)
+{
+  g_autoptr(GPtrArray) answered = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->contacts->len; i++)
+    {
+      NatterContact *contact = g_ptr_array_index (self->contacts, i);
+      gboolean blocked = is_blocked_jid (self, natter_contact_get_xmpp_jid (contact));
+
+      natter_contact_set_blocked (contact, blocked);
+      if (blocked && natter_contact_get_pending_in (contact))
+        g_ptr_array_add (answered, g_object_ref (contact));
+    }
+
+  for (guint i = 0; i < answered->len; i++)
+    {
+      NatterContact *contact = g_ptr_array_index (answered, i);
+
+      natter_contact_set_pending_in (contact, FALSE);
+      if (!natter_contact_get_in_roster (contact))
+        remove_contact (self, contact);
+    }
+}
+
+static void
+blocklist_changed_cb (XmppBlocking *blocking,
+                      NatterRoster *self)
+{
+  sync_blocked (self);
+  g_signal_emit (self, signals[SIGNAL_BLOCKLIST_CHANGED], 0);
+}
+
 static void
 unbind (NatterRoster *self)
 {
@@ -361,8 +429,11 @@ unbind (NatterRoster *self)
     g_signal_handlers_disconnect_by_data (self->xmpp_roster, self);
   if (self->presence != NULL)
     g_signal_handlers_disconnect_by_data (self->presence, self);
+  if (self->blocking != NULL)
+    g_signal_handlers_disconnect_by_data (self->blocking, self);
   g_clear_object (&self->xmpp_roster);
   g_clear_object (&self->presence);
+  g_clear_object (&self->blocking);
 }
 
 static int
@@ -390,7 +461,7 @@ sync_with_engine (NatterRoster *self)
 
           if (!xmpp_jid_is_bare (xmpp_roster_item_get_jid (item)))
             continue;
-          contact = natter_contact_new (self->account, xmpp_roster_item_get_jid (item));
+          contact = create_contact (self, xmpp_roster_item_get_jid (item));
           natter_contact_set_item (contact, item);
           natter_contact_update_presence (contact, self->presence);
           g_ptr_array_add (self->contacts, contact);
@@ -423,19 +494,24 @@ sync_with_engine (NatterRoster *self)
  * @self: a roster
  * @roster: (nullable): the engine's roster module of the account
  * @presence: (nullable): the engine's presence module of the account
+ * @blocking: (nullable): the engine's blocklist module of the account
  *
- * Follows @roster and @presence from now on, or nothing if %NULL (the
- * contacts then show as offline).
+ * Follows @roster, @presence and @blocking from now on, or nothing if
+ * %NULL (the contacts then show as offline, and keep what the last
+ * blocklist said).
  */
 void
 natter_roster_bind (NatterRoster *self,
                     XmppRoster   *roster,
-                    XmppPresence *presence)
+                    XmppPresence *presence,
+                    XmppBlocking *blocking)
 {
   g_return_if_fail (NATTER_IS_ROSTER (self));
   g_return_if_fail (roster == NULL || XMPP_IS_ROSTER (roster));
   g_return_if_fail (presence == NULL || XMPP_IS_PRESENCE (presence));
+  g_return_if_fail (blocking == NULL || XMPP_IS_BLOCKING (blocking));
   g_return_if_fail ((roster == NULL) == (presence == NULL));
+  g_return_if_fail ((roster == NULL) == (blocking == NULL));
 
   unbind (self);
   if (roster == NULL)
@@ -447,13 +523,16 @@ natter_roster_bind (NatterRoster *self,
 
   self->xmpp_roster = g_object_ref (roster);
   self->presence = g_object_ref (presence);
+  self->blocking = g_object_ref (blocking);
   g_signal_connect (roster, "item-changed", G_CALLBACK (item_changed_cb), self);
   g_signal_connect (roster, "item-removed", G_CALLBACK (item_removed_cb), self);
   g_signal_connect (presence, "resource-changed", G_CALLBACK (resource_changed_cb), self);
   g_signal_connect (presence, "resource-removed", G_CALLBACK (resource_removed_cb), self);
   g_signal_connect (presence, "subscription-request", G_CALLBACK (subscription_request_cb), self);
   g_signal_connect (presence, "unsubscribe", G_CALLBACK (unsubscribe_cb), self);
+  g_signal_connect (blocking, "changed", G_CALLBACK (blocklist_changed_cb), self);
   sync_with_engine (self);
+  sync_blocked (self);
 }
 
 /* ------------------------------------------------------------------------
@@ -537,6 +616,19 @@ natter_roster_class_init (NatterRosterClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * NatterRoster::blocklist-changed:
+   * @self: the roster
+   *
+   * The account's blocklist changed: fetched from the server, or changed
+   * by this or another device of the account.  Contacts of the list
+   * notify #NatterContact:blocked; this signal is for addresses outside
+   * it, to ask natter_roster_is_blocked() again.
+   */
+  signals[SIGNAL_BLOCKLIST_CHANGED] =
+    g_signal_new ("blocklist-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1003,4 +1095,263 @@ natter_roster_deny (NatterRoster   *self,
   if (!natter_contact_get_in_roster (contact))
     remove_contact (self, contact);
   return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * Blocking (XEP-0191)
+ * ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  XmppJid  *jid;
+  gboolean  block;
+} BlockData;
+
+static void
+block_data_free (BlockData *data)
+{
+  g_clear_pointer (&data->jid, xmpp_jid_unref);
+  g_free (data);
+}
+
+/* The engine's error in the words of this operation. */
+static GError *
+describe_block_error (NatterRoster *self,
+                      BlockData    *data,
+                      GError       *error)
+{
+  g_autoptr(GError) owned = error;
+  g_autoptr(XmppJid) own = NULL;
+  g_autofree char *message = NULL;
+  const char *jid = xmpp_jid_to_string (data->jid);
+
+  if (g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_steal_pointer (&owned);
+
+  if (g_error_matches (owned, XMPP_ERROR, XMPP_ERROR_NOT_CONNECTED))
+    return g_error_new (NATTER_ERROR, NATTER_ERROR_NOT_CONNECTED,
+                        data->block ? _("Could not block %s: the account was disconnected")
+                                    : _("Could not unblock %s: the account was disconnected"),
+                        jid);
+
+  if (self->account != NULL)
+    own = xmpp_jid_new (natter_account_get_jid (self->account), NULL);
+  message = natter_error_dup_message (owned, own != NULL ? xmpp_jid_get_domainpart (own) : "");
+  return g_error_new (NATTER_ERROR, NATTER_ERROR_FAILED,
+                      /* TRANSLATORS: %s is an address, then the reason */
+                      data->block ? _("Could not block %s: %s") : _("Could not unblock %s: %s"),
+                      jid, message);
+}
+
+static void
+block_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NatterRoster *self = g_task_get_source_object (task);
+  BlockData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean done;
+
+  if (data->block)
+    done = xmpp_blocking_block_finish (XMPP_BLOCKING (object), result, &error);
+  else
+    done = xmpp_blocking_unblock_finish (XMPP_BLOCKING (object), result, &error);
+
+  if (!done)
+    g_task_return_error (task, describe_block_error (self, data, error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+change_blocklist (NatterRoster        *self,
+                  const char          *jid,
+                  gboolean             block,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppJid) parsed = NULL;
+  BlockData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  parsed = xmpp_jid_new (jid, &error);
+  if (parsed == NULL)
+    {
+      g_task_return_new_error (task, NATTER_ERROR, NATTER_ERROR_INVALID_JID,
+                               _("“%s” is not a valid address: %s"), jid, error->message);
+      return;
+    }
+  if (block && is_own_jid (self, parsed))
+    {
+      g_task_return_new_error (task, NATTER_ERROR, NATTER_ERROR_INVALID_JID,
+                               _("%s is this account’s own address, which cannot be blocked"),
+                               xmpp_jid_to_string (parsed));
+      return;
+    }
+  if (!is_online (self) || self->blocking == NULL)
+    {
+      const char *account = self->account != NULL ? natter_account_get_jid (self->account) : "";
+
+      /* TRANSLATORS: the first %s is the address to block, the second the account */
+      g_task_return_new_error (task, NATTER_ERROR, NATTER_ERROR_NOT_CONNECTED,
+                               block ? _("Could not block %s: the account %s is not connected")
+                                     : _("Could not unblock %s: the account %s is not connected"),
+                               xmpp_jid_to_string (parsed), account);
+      return;
+    }
+
+  data = g_new0 (BlockData, 1);
+  data->jid = xmpp_jid_ref (parsed);
+  data->block = block;
+  g_task_set_task_data (task, data, (GDestroyNotify) block_data_free);
+
+  if (block)
+    xmpp_blocking_block_async (self->blocking, parsed, cancellable,
+                               block_cb, g_steal_pointer (&task));
+  else
+    xmpp_blocking_unblock_async (self->blocking, parsed, cancellable,
+                                 block_cb, g_steal_pointer (&task));
+}
+
+/**
+ * natter_roster_block_async:
+ * @self: a roster
+ * @jid: whom to block: usually a bare JID, in the roster or not (a
+ *   stranger who wrote); a full JID or a domain also work
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has blocked @jid
+ * @user_data: data for @callback
+ *
+ * Blocks @jid on the server (XEP-0191): nothing it sends reaches any
+ * device of the account, and it no longer sees the account's presence.
+ * The contact stays in the roster.  A request of theirs to see our
+ * presence is dropped.
+ *
+ * The server answers, then tells every device of the account, this one
+ * included; #NatterContact:blocked and natter_roster_is_blocked() follow
+ * that news, which comes right after the answer.
+ *
+ * A @jid that is not valid, or is the account's own, fails with
+ * %NATTER_ERROR_INVALID_JID; an account that is not online with
+ * %NATTER_ERROR_NOT_CONNECTED.
+ */
+void
+natter_roster_block_async (NatterRoster        *self,
+                           const char          *jid,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (NATTER_IS_ROSTER (self));
+  g_return_if_fail (jid != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  change_blocklist (self, jid, TRUE, natter_roster_block_async,
+                    cancellable, callback, user_data);
+}
+
+/**
+ * natter_roster_block_finish:
+ * @self: a roster
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the server blocked the address
+ */
+gboolean
+natter_roster_block_finish (NatterRoster  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (NATTER_IS_ROSTER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == natter_roster_block_async,
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * natter_roster_unblock_async:
+ * @self: a roster
+ * @jid: whom to unblock, as it was blocked
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has unblocked @jid
+ * @user_data: data for @callback
+ *
+ * Lets @jid through again; the server sends the contact our presence
+ * again if it may see it.  As with natter_roster_block_async(), the
+ * blocked state follows when the server tells the devices.
+ *
+ * A @jid that is not valid fails with %NATTER_ERROR_INVALID_JID; an
+ * account that is not online with %NATTER_ERROR_NOT_CONNECTED.
+ */
+void
+natter_roster_unblock_async (NatterRoster        *self,
+                             const char          *jid,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (NATTER_IS_ROSTER (self));
+  g_return_if_fail (jid != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  change_blocklist (self, jid, FALSE, natter_roster_unblock_async,
+                    cancellable, callback, user_data);
+}
+
+/**
+ * natter_roster_unblock_finish:
+ * @self: a roster
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the server unblocked the address
+ */
+gboolean
+natter_roster_unblock_finish (NatterRoster  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (NATTER_IS_ROSTER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == natter_roster_unblock_async,
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * natter_roster_is_blocked:
+ * @self: a roster
+ * @jid: an address, in the roster or not
+ *
+ * Whether the server's blocklist, as last heard, stops @jid: it or its
+ * bare JID or its domain is on the list.  Before the account first
+ * connects nothing is known, and nothing is blocked.
+ *
+ * Returns: whether @jid is blocked; %FALSE for an invalid address
+ */
+gboolean
+natter_roster_is_blocked (NatterRoster *self,
+                          const char   *jid)
+{
+  g_autoptr(XmppJid) parsed = NULL;
+
+  g_return_val_if_fail (NATTER_IS_ROSTER (self), FALSE);
+  g_return_val_if_fail (jid != NULL, FALSE);
+
+  parsed = xmpp_jid_new (jid, NULL);
+  return parsed != NULL && is_blocked_jid (self, parsed);
 }

@@ -52,4 +52,23 @@ gboolean       natter_roster_deny                   (NatterRoster         *self,
                                                      NatterContact        *contact,
                                                      GError              **error);
 
+void           natter_roster_block_async            (NatterRoster         *self,
+                                                     const char           *jid,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean       natter_roster_block_finish           (NatterRoster         *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void           natter_roster_unblock_async          (NatterRoster         *self,
+                                                     const char           *jid,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean       natter_roster_unblock_finish         (NatterRoster         *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+gboolean       natter_roster_is_blocked             (NatterRoster         *self,
+                                                     const char           *jid);
+
 G_END_DECLS

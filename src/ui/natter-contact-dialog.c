@@ -4,7 +4,8 @@
  *
  * The contact's address, account, presence and devices, who sees whose
  * presence, and the contact's name, which can be changed here; a request
- * to see our presence can be answered, and the contact removed.  Names,
+ * to see our presence can be answered, and the contact blocked (after a
+ * question), unblocked or removed.  Names,
  * resources and status messages come from other people, so they go into
  * plain labels and rows without markup.
  */
@@ -31,11 +32,14 @@ struct _NatterContactDialog
   GtkLabel        *name_label;
   GtkLabel        *jid_label;
   AdwPreferencesGroup *request_group;
+  AdwPreferencesGroup *blocked_group;
+  GtkButton       *block_button;
   AdwEntryRow     *name_row;
   AdwActionRow    *account_row;
   AdwActionRow    *presence_row;
   GtkImage        *presence_icon;
   AdwActionRow    *subscription_row;
+  AdwPreferencesGroup *devices_group;
   GtkListBox      *devices_list;
 };
 
@@ -67,8 +71,19 @@ update (NatterContactDialog *self)
   NatterAccount *account = natter_contact_get_account (contact);
   NatterPresenceShow show = natter_contact_get_show (contact);
   const char *roster_name = natter_contact_get_roster_name (contact);
-  g_autofree char *presence = describe_presence (show, natter_contact_get_status (contact));
+  gboolean blocked = natter_contact_get_blocked (contact);
+  g_autofree char *presence = NULL;
   g_autofree char *subscription = natter_contact_dup_subscription_description (contact);
+
+  /* The server lets no presence of a blocked contact through, so what we
+   * last heard (status, devices) says nothing about now. */
+  if (blocked)
+    {
+      show = NATTER_PRESENCE_SHOW_OFFLINE;
+      presence = g_strdup (_("Not shown while blocked"));
+    }
+  else
+    presence = describe_presence (show, natter_contact_get_status (contact));
 
   natter_avatar_set_text (self->avatar, natter_contact_get_name (contact));
   natter_avatar_set_identity (self->avatar, natter_contact_get_jid (contact));
@@ -92,6 +107,12 @@ update (NatterContactDialog *self)
   adw_action_row_set_subtitle (self->subscription_row, subscription);
   gtk_widget_set_visible (GTK_WIDGET (self->request_group),
                           natter_contact_get_pending_in (contact));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->blocked_group), blocked);
+  gtk_widget_set_visible (GTK_WIDGET (self->devices_group), !blocked);
+  gtk_widget_set_visible (GTK_WIDGET (self->block_button), !blocked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.block", !blocked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.unblock", blocked);
 }
 
 /* A contact that leaves its roster has nothing left to show. */
@@ -204,6 +225,75 @@ remove_activated_cb (GtkWidget  *widget,
     natter_window_confirm_remove_contact (self->window, self->contact, GTK_WINDOW (self));
 }
 
+static void
+blocklist_edited_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(NatterContactDialog) self = natter_weak_ref_free (user_data);
+  NatterRoster *roster = NATTER_ROSTER (object);
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  if (g_task_get_source_tag (G_TASK (result)) == natter_roster_block_async)
+    done = natter_roster_block_finish (roster, result, &error);
+  else
+    done = natter_roster_unblock_finish (roster, result, &error);
+
+  /* The dialog may have been closed meanwhile. */
+  if (!done && self != NULL && self->contact != NULL)
+    add_toast (self, error->message);
+}
+
+static void
+block_response_cb (AdwMessageDialog    *dialog,
+                   const char          *response,
+                   NatterContactDialog *self)
+{
+  if (g_strcmp0 (response, "block") != 0 || self->contact == NULL)
+    return;
+  natter_roster_block_async (self->roster, natter_contact_get_jid (self->contact), NULL,
+                             blocklist_edited_cb, natter_weak_ref_new (self));
+}
+
+/* Asks first: blocking cuts the contact off on every device. */
+static void
+block_activated_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  NatterContactDialog *self = NATTER_CONTACT_DIALOG (widget);
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  /* TRANSLATORS: %s is a contact's name, or an address */
+  heading = g_strdup_printf (_("Block %s?"), natter_contact_get_name (self->contact));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_set_body (dialog,
+                               _("Nothing they send reaches any of your devices, and they no "
+                                 "longer see when you are online. You can unblock them later."));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "block", _("_Block"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "block", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (block_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+unblock_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NatterContactDialog *self = NATTER_CONTACT_DIALOG (widget);
+
+  natter_roster_unblock_async (self->roster, natter_contact_get_jid (self->contact), NULL,
+                               blocklist_edited_cb, natter_weak_ref_new (self));
+}
+
 /* ------------------------------------------------------------------------
  * GObject
  * ------------------------------------------------------------------------ */
@@ -243,17 +333,22 @@ natter_contact_dialog_class_init (NatterContactDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, name_label);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, jid_label);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, request_group);
+  gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, blocked_group);
+  gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, block_button);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, account_row);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, presence_row);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, presence_icon);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, subscription_row);
+  gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, devices_group);
   gtk_widget_class_bind_template_child (widget_class, NatterContactDialog, devices_list);
   gtk_widget_class_bind_template_callback (widget_class, on_name_row_apply_cb);
 
   gtk_widget_class_install_action (widget_class, "contact.accept", NULL, accept_activated_cb);
   gtk_widget_class_install_action (widget_class, "contact.deny", NULL, deny_activated_cb);
   gtk_widget_class_install_action (widget_class, "contact.remove", NULL, remove_activated_cb);
+  gtk_widget_class_install_action (widget_class, "contact.block", NULL, block_activated_cb);
+  gtk_widget_class_install_action (widget_class, "contact.unblock", NULL, unblock_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -53,6 +53,7 @@ update (NatterContactRow *self)
   NatterPresenceShow show;
   const char *status;
   gboolean pending;
+  gboolean blocked;
 
   if (contact == NULL)
     return;
@@ -61,6 +62,7 @@ update (NatterContactRow *self)
   show = natter_contact_get_show (contact);
   status = natter_contact_get_status (contact);
   pending = natter_contact_get_pending_in (contact);
+  blocked = natter_contact_get_blocked (contact);
 
   natter_avatar_set_text (self->avatar, natter_contact_get_name (contact));
   natter_avatar_set_identity (self->avatar, natter_contact_get_jid (contact));
@@ -68,9 +70,13 @@ update (NatterContactRow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), natter_contact_get_jid (contact));
 
   natter_presence_show_apply (self->presence_icon, show);
-  gtk_widget_set_visible (GTK_WIDGET (self->presence_icon), !pending);
+  /* No presence of a blocked contact gets through: what we last heard is
+   * no news. */
+  gtk_widget_set_visible (GTK_WIDGET (self->presence_icon), !pending && !blocked);
 
-  if (pending)
+  if (blocked)
+    gtk_label_set_text (self->status_label, _("Blocked"));
+  else if (pending)
     gtk_label_set_text (self->status_label, _("Wants to see your presence"));
   else if (status != NULL && status[0] != '\0')
     gtk_label_set_text (self->status_label, status);

@@ -4,7 +4,8 @@
  *
  * win.search, win.add-contact, moving between conversations, and the
  * actions on one contact, which take (account JID, contact JID) so rows,
- * dialogs and tests can name it.
+ * dialogs and tests can name it.  Blocking takes any address, in the
+ * roster or not, so the chat of a stranger can offer it too.
  * Their shortcuts are set by the application (natter-application.c), so
  * the shortcuts window shows them.
  */
@@ -279,6 +280,117 @@ remove_contact_activated_cb (GtkWidget  *widget,
     natter_window_confirm_remove_contact (self, contact, NULL);
 }
 
+/* ------------------------------------------------------------------------
+ * Blocking (XEP-0191)
+ * ------------------------------------------------------------------------ */
+
+/* The account of an "(ss)" parameter, and the contact's JID in it. */
+static NatterAccount *
+lookup_account (NatterWindow  *self,
+                GVariant      *parameter,
+                const char   **contact_jid)
+{
+  const char *account_jid;
+
+  if (self->accounts == NULL)
+    return NULL;
+  g_variant_get (parameter, "(&s&s)", &account_jid, contact_jid);
+  return natter_account_list_lookup (self->accounts, account_jid);
+}
+
+static void
+blocklist_edited_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  NatterRoster *roster = NATTER_ROSTER (object);
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  if (g_task_get_source_tag (G_TASK (result)) == natter_roster_block_async)
+    done = natter_roster_block_finish (roster, result, &error);
+  else
+    done = natter_roster_unblock_finish (roster, result, &error);
+
+  /* Cancelled when the window goes, so it is still there otherwise. */
+  if (!done && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    natter_window_add_toast (NATTER_WINDOW (user_data), error->message);
+}
+
+static void
+block_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   NatterWindow     *self)
+{
+  const char *account_jid = g_object_get_data (G_OBJECT (dialog), "natter-account-jid");
+  const char *contact_jid = g_object_get_data (G_OBJECT (dialog), "natter-contact-jid");
+  NatterAccount *account;
+
+  if (g_strcmp0 (response, "block") != 0 || self->accounts == NULL)
+    return;
+  /* The account may have been removed while the question was open. */
+  account = natter_account_list_lookup (self->accounts, account_jid);
+  if (account == NULL)
+    return;
+  natter_roster_block_async (natter_account_get_roster (account), contact_jid,
+                             self->cancellable, blocklist_edited_cb, self);
+}
+
+/* win.block-contact (account JID, contact JID): asks first, as blocking
+ * cuts the contact off on every device. */
+static void
+block_contact_activated_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  g_autofree char *heading = NULL;
+  const char *contact_jid = NULL;
+  NatterAccount *account = lookup_account (self, parameter, &contact_jid);
+  NatterContact *contact;
+  AdwMessageDialog *dialog;
+
+  if (account == NULL)
+    return;
+  contact = natter_roster_lookup (natter_account_get_roster (account), contact_jid);
+
+  /* TRANSLATORS: %s is a contact's name, or an address */
+  heading = g_strdup_printf (_("Block %s?"),
+                             contact != NULL ? natter_contact_get_name (contact) : contact_jid);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_set_body (dialog,
+                               _("Nothing they send reaches any of your devices, and they no "
+                                 "longer see when you are online. You can unblock them later."));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "block", _("_Block"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "block", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "natter-account-jid",
+                          g_strdup (natter_account_get_jid (account)), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "natter-contact-jid", g_strdup (contact_jid), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (block_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* win.unblock-contact (account JID, contact JID): undoes at once. */
+static void
+unblock_contact_activated_cb (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  const char *contact_jid = NULL;
+  NatterAccount *account = lookup_account (self, parameter, &contact_jid);
+
+  if (account == NULL)
+    return;
+  natter_roster_unblock_async (natter_account_get_roster (account), contact_jid,
+                               self->cancellable, blocklist_edited_cb, self);
+}
+
 /**
  * natter_window_class_actions_init:
  * @widget_class: NatterWindow's class
@@ -306,4 +418,8 @@ natter_window_class_actions_init (GtkWidgetClass *widget_class)
                                    contact_details_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.remove-contact", "(ss)",
                                    remove_contact_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.block-contact", "(ss)",
+                                   block_contact_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.unblock-contact", "(ss)",
+                                   unblock_contact_activated_cb);
 }

@@ -328,6 +328,54 @@ two_accounts (GApplication *app,
                                     "Alice") == 0, TIMEOUT);
   }
 
+  /* Blocking asks first, explaining; then the server's list says Alice
+   * is blocked, and the details and her row say so. */
+  g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (details),
+                                                                       GTK_TYPE_BUTTON,
+                                                                       "_Block Contact…")));
+  g_assert_false (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (details),
+                                                                        GTK_TYPE_BUTTON,
+                                                                        "_Unblock")));
+  gtk_widget_activate_action (GTK_WIDGET (details), "contact.block", NULL);
+  confirm = ADW_MESSAGE_DIALOG (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (confirm);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (confirm)) == GTK_WINDOW (details));
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, "Block Alice?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "devices"));
+  /* What the response button does: answer, then close. */
+  adw_message_dialog_response (confirm, "block");
+  gtk_window_close (GTK_WINDOW (confirm));
+  NATTER_TEST_UI_WAIT (natter_contact_get_blocked (contact_of (bob, ALICE)), TIMEOUT);
+  g_assert_true (natter_roster_is_blocked (natter_account_get_roster (bob), ALICE));
+  g_assert_false (natter_roster_is_blocked (natter_account_get_roster (alice), BOB));
+  natter_test_ui_wait_for_frame (GTK_WIDGET (details));
+  g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (details),
+                                                                       GTK_TYPE_BUTTON,
+                                                                       "_Unblock")));
+  g_assert_false (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (details),
+                                                                        GTK_TYPE_BUTTON,
+                                                                        "_Block Contact…")));
+  natter_test_ui_save_screens (GTK_WINDOW (details), "contact-details-blocked", 800);
+  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+  row = find_row (GTK_WIDGET (window), contact_of (bob, ALICE));
+  g_assert_nonnull (row);
+  label = natter_test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "Blocked");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_is_visible (label));
+  natter_test_ui_save_screens (GTK_WINDOW (window), "main-window-blocked-contact", 700);
+
+  /* Unblocking needs no question; the row shows her presence again. */
+  gtk_widget_activate_action (GTK_WIDGET (details), "contact.unblock", NULL);
+  NATTER_TEST_UI_WAIT (!natter_contact_get_blocked (contact_of (bob, ALICE)), TIMEOUT);
+  g_assert_null (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+  row = find_row (GTK_WIDGET (window), contact_of (bob, ALICE));
+  g_assert_nonnull (row);
+  g_assert_null (natter_test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "Blocked"));
+  g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (details),
+                                                                       GTK_TYPE_BUTTON,
+                                                                       "_Block Contact…")));
+
   /* Removing asks first, then ends both subscriptions. */
   gtk_widget_activate_action (GTK_WIDGET (details), "contact.remove", NULL);
   confirm = ADW_MESSAGE_DIALOG (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
@@ -462,6 +510,23 @@ answer_requests (GApplication *app,
 
   /* Left: Carol's Alice and Bob's Alice. */
   g_assert_cmpuint (g_list_model_get_n_items (contacts), ==, 2);
+
+  /* Alice blocks Carol, who is in none of her lists, through the
+   * window's action, as a chat with a stranger would. */
+  g_assert_null (contact_of (alice, CAROL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.block-contact", "(ss)", ALICE, CAROL);
+  confirm = ADW_MESSAGE_DIALOG (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (confirm);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (confirm)) == GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, "Block " CAROL "?");
+  adw_message_dialog_response (confirm, "block");
+  gtk_window_close (GTK_WINDOW (confirm));
+  NATTER_TEST_UI_WAIT (natter_roster_is_blocked (natter_account_get_roster (alice), CAROL),
+                       TIMEOUT);
+  g_assert_cmpuint (g_list_model_get_n_items (contacts), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.unblock-contact", "(ss)", ALICE, CAROL);
+  NATTER_TEST_UI_WAIT (!natter_roster_is_blocked (natter_account_get_roster (alice), CAROL),
+                       TIMEOUT);
 }
 
 static void
