@@ -15,6 +15,7 @@
 #include "xmpp/xmpp-mam.h"
 #include "xmpp/xmpp-message.h"
 #include "xmpp/xmpp-node.h"
+#include "xmpp/xmpp-pep.h"
 #include "xmpp/xmpp-presence.h"
 #include "xmpp/xmpp-reader.h"
 #include "xmpp/xmpp-roster.h"
