@@ -26,6 +26,7 @@ struct _NatterComposer
   guint           pause_id;
 
   GtkRevealer    *edit_revealer;
+  GtkScrolledWindow *scroller;
   GtkTextView    *text_view;
   GtkMenuButton  *emoji_button;
 };
@@ -71,10 +72,28 @@ is_blank (const char *text)
   return TRUE;
 }
 
+/* A scrolled window with a scrollbar is at least as tall as the
+ * scrollbar wants to be, taller than one line of text: the scrollbar
+ * appears only once the text outgrows the composer. */
+static void
+update_scrollbar (NatterComposer *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->text_view));
+  int natural = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->text_view), GTK_ORIENTATION_VERTICAL,
+                      width > 0 ? width : -1, NULL, &natural, NULL, NULL);
+  gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_NEVER,
+                                  natural > gtk_scrolled_window_get_max_content_height (self->scroller)
+                                  ? GTK_POLICY_AUTOMATIC : GTK_POLICY_EXTERNAL);
+}
+
 static void
 buffer_changed_cb (NatterComposer *self)
 {
   g_autofree char *text = natter_composer_dup_text (self);
+
+  update_scrollbar (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send", !is_blank (text));
   if (self->setting_text)
@@ -245,6 +264,7 @@ natter_composer_class_init (NatterComposerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/natter-composer.ui");
   gtk_widget_class_bind_template_child (widget_class, NatterComposer, edit_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NatterComposer, scroller);
   gtk_widget_class_bind_template_child (widget_class, NatterComposer, text_view);
   gtk_widget_class_bind_template_child (widget_class, NatterComposer, emoji_button);
 }

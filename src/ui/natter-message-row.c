@@ -22,6 +22,11 @@
 /* Messages of one sender closer together than this share a header. */
 #define GROUP_GAP (5 * 60 * G_USEC_PER_SEC)
 
+/* A label lays out all of its text at once, which takes seconds for a
+ * message of 100,000 characters: longer bodies show their beginning, and
+ * the whole text opens in a text view, which lays out lazily. */
+#define SHOWN_CHARS 1000
+
 struct _NatterMessageRow
 {
   AdwBin         parent_instance;
@@ -36,11 +41,11 @@ struct _NatterMessageRow
   GtkLabel      *sender_label;
   GtkLabel      *time_label;
   GtkLabel      *body_label;
-  GtkWidget     *edited_label;
   GtkImage      *state_icon;
   GtkWidget     *error_box;
   GtkLabel      *error_label;
   GtkWidget     *retry_button;
+  GtkWidget     *full_button;
 };
 
 G_DEFINE_FINAL_TYPE (NatterMessageRow, natter_message_row, ADW_TYPE_BIN)
@@ -64,12 +69,33 @@ update_state (NatterMessageRow *self)
   gboolean outgoing = natter_message_get_direction (message) == NATTER_MESSAGE_DIRECTION_OUT;
   const char *error = natter_message_get_error (message);
   g_autofree char *markup = NULL;
+  const char *body;
+  gboolean too_long;
 
-  markup = natter_linkify (natter_message_get_body (message) != NULL
-                           ? natter_message_get_body (message) : "");
+  body = natter_message_get_body (message) != NULL ? natter_message_get_body (message) : "";
+  too_long = g_utf8_strlen (body, SHOWN_CHARS * 4 + 1) > SHOWN_CHARS;
+  if (too_long)
+    {
+      g_autofree char *start = g_utf8_substring (body, 0, SHOWN_CHARS);
+      g_autofree char *shown = g_strconcat (start, "…", NULL);
+
+      markup = natter_linkify (shown);
+    }
+  else
+    markup = natter_linkify (body);
+  /* The mark flows with the text, so it needs no box beside the label. */
+  if (natter_message_get_edited (message))
+    {
+      g_autofree char *mark = g_markup_printf_escaped (" <span size=\"small\" alpha=\"60%%\">%s</span>",
+                                                       C_("message", "(edited)"));
+      char *marked = g_strconcat (markup, mark, NULL);
+
+      g_free (markup);
+      markup = marked;
+    }
   if (g_strcmp0 (gtk_label_get_label (self->body_label), markup) != 0)
     gtk_label_set_markup (self->body_label, markup);
-  gtk_widget_set_visible (self->edited_label, natter_message_get_edited (message));
+  gtk_widget_set_visible (self->full_button, too_long);
 
   if (state == NATTER_MESSAGE_STATE_UNDECRYPTABLE)
     gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");
@@ -128,6 +154,64 @@ starts_group (NatterMessage *message,
     return TRUE;
   return !natter_time_same_day (natter_message_get_timestamp (previous),
                                 natter_message_get_timestamp (message));
+}
+
+/* Whether @text has more than a few hundred characters without a space. */
+static gboolean
+has_long_run (const char *text)
+{
+  guint run = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      run = g_unichar_isspace (g_utf8_get_char (p)) ? 0 : run + 1;
+      if (run > 200)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The whole of a long message, in a window of its own. */
+static void
+on_full_button_clicked_cb (NatterMessageRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *window;
+  GtkWidget *box;
+  GtkWidget *scroller;
+  GtkWidget *view;
+
+  if (self->message == NULL)
+    return;
+  window = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), _("Message"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 560);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  view = gtk_text_view_new ();
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  /* Pango needs minutes to wrap a long run without a break at word
+   * boundaries; wrapping it anywhere takes a second. */
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view),
+                               has_long_run (natter_message_get_body (self->message))
+                               ? GTK_WRAP_CHAR : GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
+                            natter_message_get_body (self->message), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Message"), -1);
+  scroller = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  gtk_box_append (GTK_BOX (box), scroller);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* xmpp: links are ours (RFC 5122); everything else goes to the desktop's
@@ -250,11 +334,12 @@ natter_message_row_class_init (NatterMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, sender_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, body_label);
-  gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, edited_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, error_box);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, full_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_full_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_body_label_activate_link_cb);
 }
 

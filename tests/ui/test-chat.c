@@ -239,7 +239,8 @@ chat (GApplication *app,
   row = find_message_row (window, last_message (alice_bob));
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (row),
-                                                                       GTK_TYPE_LABEL, "edited")));
+                                                                       GTK_TYPE_LABEL,
+                                                                       "Hello Alice (edited)")));
   natter_test_ui_save_screens (GTK_WINDOW (window), "conversation", 700);
 
   /* Narrow, the window shows the conversation alone, and goes back to
