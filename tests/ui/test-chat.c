@@ -300,6 +300,117 @@ chat (GApplication *app,
   g_assert_null (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
 }
 
+/* ------------------------------------------------------------------------
+ * A long history: paging in as the user scrolls up, staying put
+ * ------------------------------------------------------------------------ */
+
+#define HISTORY 160
+
+static void
+sent_one_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  guint *sent = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NatterMessage) message = natter_conversation_send_finish (NATTER_CONVERSATION (object),
+                                                                    result, &error);
+
+  g_assert_no_error (error);
+  (*sent)++;
+}
+
+static void
+history (GApplication *app,
+         gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  NatterAccountList *accounts = natter_application_get_accounts (NATTER_APPLICATION (app));
+  NatterConversationList *conversations =
+    natter_application_get_conversations (NATTER_APPLICATION (app));
+  NatterWindow *window = NATTER_WINDOW (natter_application_get_main_window (NATTER_APPLICATION (app)));
+  NatterChatView *view = natter_window_get_chat_view (window);
+  NatterAccount *alice;
+  NatterAccount *bob;
+  NatterConversation *bob_alice;
+  NatterConversation *alice_bob = NULL;
+  NatterMessageList *messages;
+  GtkAdjustment *adjustment;
+  GtkWidget *jump;
+  guint sent = 0;
+
+  alice = natter_test_ui_add_account (accounts, fixture->server, ALICE, "wonderland", TIMEOUT);
+  bob = natter_test_ui_add_account (accounts, fixture->server, BOB, "builder", TIMEOUT);
+
+  /* Bob writes a long history to Alice. */
+  bob_alice = natter_conversation_list_open (conversations, bob, ALICE, NULL);
+  for (guint i = 0; i < HISTORY; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("line %u of the history", i);
+
+      natter_conversation_send_async (bob_alice, body, NULL, sent_one_cb, &sent);
+    }
+  NATTER_TEST_UI_WAIT (sent == HISTORY, TIMEOUT);
+  /* (Without opening Alice's message list, which would grow with every
+   * live message.) */
+  NATTER_TEST_UI_WAIT ((alice_bob = natter_conversation_list_lookup (conversations, alice, BOB)) != NULL &&
+                       natter_conversation_get_unread (alice_bob) == HISTORY, TIMEOUT);
+  g_assert_cmpstr (natter_conversation_get_preview (alice_bob), ==, "line 159 of the history");
+
+  /* Alice opens it at the newest message, which counts as read. */
+  natter_window_open_conversation (window, alice_bob);
+  gtk_window_present (GTK_WINDOW (window));
+  messages = natter_conversation_get_messages (alice_bob, NULL);
+  NATTER_TEST_UI_WAIT (natter_conversation_get_unread (alice_bob) == 0, TIMEOUT);
+  g_assert_true (natter_chat_view_get_at_latest (view));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), <, HISTORY);
+
+  /* Scrolling to the top pages older messages in until the first. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (natter_test_ui_find_descendant (GTK_WIDGET (view),
+                                                                                             GTK_TYPE_LIST_VIEW,
+                                                                                             NULL)));
+  for (guint i = 0; i < 20 && g_list_model_get_n_items (G_LIST_MODEL (messages)) < HISTORY; i++)
+    {
+      gtk_adjustment_set_value (adjustment, 0);
+      natter_test_ui_spin (100);
+      natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, HISTORY);
+  g_assert_true (last_body_is (alice_bob, "line " G_STRINGIFY (159) " of the history"));
+  {
+    g_autoptr(NatterMessage) oldest = g_list_model_get_item (G_LIST_MODEL (messages), 0);
+
+    g_assert_cmpstr (natter_message_get_body (oldest), ==, "line 0 of the history");
+  }
+
+  /* Up in the history, a new message is not read behind the user's back:
+   * it counts as unread and the jump button offers the way down. */
+  g_assert_false (natter_chat_view_get_at_latest (view));
+  jump = natter_test_ui_find_descendant (GTK_WIDGET (view), GTK_TYPE_REVEALER, NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+  natter_conversation_send_async (bob_alice, "are you there?", NULL, sent_one_cb, &sent);
+  NATTER_TEST_UI_WAIT (last_body_is (alice_bob, "are you there?"), TIMEOUT);
+  natter_test_ui_spin (300);
+  g_assert_cmpuint (natter_conversation_get_unread (alice_bob), ==, 1);
+  natter_test_ui_save_screens (GTK_WINDOW (window), "history-scrolled", 700);
+
+  /* Jumping down reads it. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "chat.jump-to-latest", NULL);
+  NATTER_TEST_UI_WAIT (natter_conversation_get_unread (alice_bob) == 0, TIMEOUT);
+  g_assert_true (natter_chat_view_get_at_latest (view));
+}
+
+static void
+test_history (Fixture       *fixture,
+              gconstpointer  data)
+{
+  NatterApplication *app = natter_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_cmpint (natter_test_ui_run_application (G_APPLICATION (app), history, fixture), ==, 0);
+  g_assert_finalize_object (app);
+}
+
 static void
 test_chat (Fixture       *fixture,
            gconstpointer  data)
@@ -320,6 +431,8 @@ main (int   argc,
 
   g_test_add ("/natter/ui/chat/two-accounts", Fixture, NULL,
               fixture_set_up, test_chat, fixture_tear_down);
+  g_test_add ("/natter/ui/chat/history", Fixture, NULL,
+              fixture_set_up, test_history, fixture_tear_down);
 
   return g_test_run ();
 }
