@@ -314,6 +314,35 @@ natter_add_contact_dialog_get_busy (NatterAddContactDialog *self)
 }
 
 /**
+ * natter_add_contact_dialog_set_account:
+ * @self: the dialog
+ * @account: the account to add the contact to
+ *
+ * Preselects @account, e.g. the one of the conversation the user came
+ * from.
+ */
+void
+natter_add_contact_dialog_set_account (NatterAddContactDialog *self,
+                                       NatterAccount          *account)
+{
+  guint position;
+
+  g_return_if_fail (NATTER_IS_ADD_CONTACT_DIALOG (self));
+  g_return_if_fail (NATTER_IS_ACCOUNT (account));
+
+  for (position = 0; position < g_list_model_get_n_items (G_LIST_MODEL (self->accounts)); position++)
+    {
+      g_autoptr(NatterAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), position);
+
+      if (item == account)
+        {
+          adw_combo_row_set_selected (self->account_row, position);
+          return;
+        }
+    }
+}
+
+/**
  * natter_add_contact_dialog_set_address:
  * @self: the dialog
  * @address: the contact's address, e.g. from an `xmpp:?roster` link

@@ -19,6 +19,8 @@ GtkWidget  *natter_add_contact_dialog_new               (GtkWindow              
 const char *natter_add_contact_dialog_get_address_error (NatterAddContactDialog *self);
 const char *natter_add_contact_dialog_get_error         (NatterAddContactDialog *self);
 gboolean    natter_add_contact_dialog_get_busy          (NatterAddContactDialog *self);
+void        natter_add_contact_dialog_set_account       (NatterAddContactDialog *self,
+                                                         NatterAccount          *account);
 void        natter_add_contact_dialog_set_address       (NatterAddContactDialog *self,
                                                          const char             *address,
                                                          const char             *name);

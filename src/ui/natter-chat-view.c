@@ -40,7 +40,8 @@ struct _NatterChatView
   guint               older_idle_id;
 
   AdwWindowTitle     *window_title;
-  GtkWidget          *details_button;
+  GtkMenuButton      *menu_button;
+  GSignalGroup       *roster_signals;
   GtkScrolledWindow  *scroller;
   GtkListView        *message_list;
   GtkRevealer        *jump_revealer;
@@ -88,6 +89,47 @@ lookup_contact (NatterConversation *conversation)
  * ------------------------------------------------------------------------ */
 
 static void
+add_item (GMenu      *menu,
+          const char *label,
+          const char *action,
+          GVariant   *target)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, target);
+  g_menu_append_item (menu, item);
+}
+
+/* The menu names the peer, who may be a contact or a stranger who
+ * wrote, and may be blocked. */
+static void
+update_menu (NatterChatView *self,
+             NatterContact  *contact)
+{
+  NatterAccount *account = natter_conversation_get_account (self->conversation);
+  const char *peer = natter_conversation_get_peer (self->conversation);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  gboolean blocked;
+
+  if (account == NULL)
+    {
+      gtk_menu_button_set_menu_model (self->menu_button, NULL);
+      return;
+    }
+  blocked = natter_roster_is_blocked (natter_account_get_roster (account), peer);
+  if (contact != NULL && natter_contact_get_in_roster (contact))
+    add_item (menu, _("Contact _Details"), "win.contact-details",
+              g_variant_new ("(ss)", natter_account_get_jid (account), peer));
+  else
+    add_item (menu, _("_Add to Contacts…"), "win.add-contact-address",
+              g_variant_new ("(ss)", natter_account_get_jid (account), peer));
+  add_item (menu, blocked ? _("_Unblock") : _("_Block…"),
+            blocked ? "win.unblock-contact" : "win.block-contact",
+            g_variant_new ("(ss)", natter_account_get_jid (account), peer));
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+}
+
+static void
 update_header (NatterChatView *self)
 {
   NatterConversation *conversation = self->conversation;
@@ -129,18 +171,7 @@ update_header (NatterChatView *self)
     }
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
-  /* The target first: an action with a parameter and no target would be
-   * a mismatch. */
-  gtk_widget_set_visible (self->details_button, contact != NULL);
-  if (contact != NULL)
-    {
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->details_button), "(ss)",
-                                        natter_account_get_jid (natter_conversation_get_account (conversation)),
-                                        natter_conversation_get_peer (conversation));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->details_button), "win.contact-details");
-    }
-  else
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->details_button), NULL);
+  update_menu (self, contact);
 }
 
 /* ------------------------------------------------------------------------
@@ -494,6 +525,9 @@ natter_chat_view_dispose (GObject *object)
     g_signal_group_set_target (self->conversation_signals, NULL);
   if (self->contact_signals != NULL)
     g_signal_group_set_target (self->contact_signals, NULL);
+  if (self->roster_signals != NULL)
+    g_signal_group_set_target (self->roster_signals, NULL);
+  g_clear_object (&self->roster_signals);
   g_clear_object (&self->conversation_signals);
   g_clear_object (&self->contact_signals);
   g_clear_object (&self->selection);
@@ -596,7 +630,7 @@ natter_chat_view_class_init (NatterChatViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/natter-chat-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, window_title);
-  gtk_widget_class_bind_template_child (widget_class, NatterChatView, details_button);
+  gtk_widget_class_bind_template_child (widget_class, NatterChatView, menu_button);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, scroller);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, message_list);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, jump_revealer);
@@ -644,6 +678,11 @@ natter_chat_view_init (NatterChatView *self)
                                   G_CALLBACK (maybe_mark_read), self);
   self->contact_signals = g_signal_group_new (NATTER_TYPE_CONTACT);
   g_signal_group_connect_swapped (self->contact_signals, "notify",
+                                  G_CALLBACK (update_header), self);
+  self->roster_signals = g_signal_group_new (NATTER_TYPE_ROSTER);
+  g_signal_group_connect_swapped (self->roster_signals, "blocklist-changed",
+                                  G_CALLBACK (update_header), self);
+  g_signal_group_connect_swapped (self->roster_signals, "items-changed",
                                   G_CALLBACK (update_header), self);
 }
 
@@ -699,6 +738,10 @@ natter_chat_view_set_conversation (NatterChatView     *self,
   g_clear_object (&self->selection);
   g_clear_object (&self->messages);
   g_signal_group_set_target (self->contact_signals, NULL);
+  g_signal_group_set_target (self->roster_signals,
+                             conversation != NULL && natter_conversation_get_account (conversation) != NULL
+                             ? natter_account_get_roster (natter_conversation_get_account (conversation))
+                             : NULL);
   g_set_object (&self->conversation, conversation);
   g_signal_group_set_target (self->conversation_signals, conversation);
 

@@ -153,6 +153,30 @@ add_contact_activated_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* win.add-contact-address (account JID, contact JID): the add dialog,
+ * filled in, e.g. for a stranger who wrote. */
+static void
+add_contact_address_activated_cb (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  const char *account_jid;
+  const char *contact_jid;
+  NatterAccount *account;
+  GtkWidget *dialog;
+
+  if (self->accounts == NULL)
+    return;
+  g_variant_get (parameter, "(&s&s)", &account_jid, &contact_jid);
+  dialog = natter_add_contact_dialog_new (GTK_WINDOW (self), self->accounts);
+  account = natter_account_list_lookup (self->accounts, account_jid);
+  if (account != NULL)
+    natter_add_contact_dialog_set_account (NATTER_ADD_CONTACT_DIALOG (dialog), account);
+  natter_add_contact_dialog_set_address (NATTER_ADD_CONTACT_DIALOG (dialog), contact_jid, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 answer_request (NatterWindow *self,
                 GVariant     *parameter,
@@ -410,6 +434,8 @@ natter_window_class_actions_init (GtkWidgetClass *widget_class)
                                    previous_conversation_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.open-chat", "(ss)", open_chat_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.add-contact", NULL, add_contact_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.add-contact-address", "(ss)",
+                                   add_contact_address_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.accept-contact", "(ss)",
                                    accept_contact_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.deny-contact", "(ss)",

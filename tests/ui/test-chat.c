@@ -110,6 +110,26 @@ find_message_row (NatterWindow  *window,
   return NULL;
 }
 
+/* Whether the chat view's menu has an item for @action. */
+static gboolean
+menu_has (NatterChatView *view,
+          const char     *action)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (natter_test_ui_find_descendant (GTK_WIDGET (view),
+                                                                          GTK_TYPE_MENU_BUTTON, NULL));
+  GMenuModel *menu = gtk_menu_button_get_menu_model (button);
+
+  for (int i = 0; menu != NULL && i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 chat (GApplication *app,
       gpointer      user_data)
@@ -254,6 +274,34 @@ chat (GApplication *app,
                        !gtk_widget_get_mapped (GTK_WIDGET (view)), TIMEOUT);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
   NATTER_TEST_UI_WAIT (!natter_window_get_folded (window), TIMEOUT);
+
+  /* Bob is no contact of Alice: her menu offers to add him, or to block
+   * him, which the menu then offers to undo. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-chat", "(ss)", ALICE, BOB);
+  g_assert_true (menu_has (view, "win.add-contact-address"));
+  g_assert_true (menu_has (view, "win.block-contact"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.block-contact", "(ss)", ALICE, BOB);
+  {
+    AdwMessageDialog *confirm = ADW_MESSAGE_DIALOG (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+
+    g_assert_nonnull (confirm);
+    adw_message_dialog_response (confirm, "block");
+    gtk_window_close (GTK_WINDOW (confirm));
+  }
+  NATTER_TEST_UI_WAIT (menu_has (view, "win.unblock-contact"), TIMEOUT);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.unblock-contact", "(ss)", ALICE, BOB);
+  NATTER_TEST_UI_WAIT (menu_has (view, "win.block-contact"), TIMEOUT);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-contact-address", "(ss)", ALICE, BOB);
+  {
+    GtkWindow *dialog = natter_test_ui_find_window (NATTER_TYPE_ADD_CONTACT_DIALOG);
+
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (natter_test_ui_find_descendant (GTK_WIDGET (dialog),
+                                                                                          ADW_TYPE_ENTRY_ROW,
+                                                                                          "Address"))),
+                     ==, BOB);
+    gtk_window_close (dialog);
+  }
 
   /* xmpp: links (RFC 5122, XEP-0147).  With two accounts Natter asks
    * which one writes; the proposed message waits in the composer. */
