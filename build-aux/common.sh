@@ -6,6 +6,7 @@ BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext libxml2-utils
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libxml2-dev
   libgnutls28-dev libsignal-protocol-c-dev libsecret-1-dev libsqlite3-dev
+  libqrencode-dev
 )
 # To run it: TLS for GIO, SVG icons, a D-Bus session.
 RUNTIME_PACKAGES=(glib-networking librsvg2-common shared-mime-info dbus-user-session)

@@ -17,6 +17,8 @@
 #include "core/natter-message-list.h"
 #include "core/natter-message.h"
 #include "core/natter-messaging.h"
+#include "core/natter-omemo-device.h"
+#include "core/natter-omemo.h"
 #include "core/natter-resource.h"
 #include "core/natter-roster.h"
 #include "core/natter-secret.h"

@@ -15,6 +15,7 @@
 #include "natter-account-private.h"
 #include "natter-core-enums.h"
 #include "natter-error.h"
+#include "natter-omemo-private.h"
 #include "natter-resource-private.h"
 #include "natter-roster-private.h"
 #include "natter-secret.h"
@@ -23,8 +24,10 @@
  * NatterAccount:
  *
  * One account: an #XmppClient with its modules (service discovery, entity
- * capabilities, roster, presence, blocklist), created before it connects
- * and wired together, and the account's row in the store.
+ * capabilities, roster, presence, blocklist, PEP), created before it
+ * connects and wired together, and the account's row in the store.  Its
+ * #NatterOmemo lives as long as the account and is bound to each new
+ * client.
  *
  * The roster cached in the store is handed to the engine before the
  * first connect, so the #NatterRoster shows the contacts at once; every
@@ -56,6 +59,8 @@ struct _NatterAccount
   XmppRoster         *xmpp_roster;
   XmppPresence       *presence;
   XmppBlocking       *blocking;
+  XmppPep            *pep;
+  NatterOmemo        *omemo;         /* lives as long as the account */
   NatterRoster       *roster;
   GTlsDatabase       *tls_database;
 
@@ -653,7 +658,10 @@ teardown_session (NatterAccount *self)
     g_signal_handlers_disconnect_by_data (self->xmpp_roster, self);
   if (self->presence != NULL)
     g_signal_handlers_disconnect_by_data (self->presence, self);
+  if (self->omemo != NULL)
+    natter_omemo_bind (self->omemo, NULL, NULL, NULL, NULL);
 
+  g_clear_object (&self->pep);
   g_clear_object (&self->blocking);
   g_clear_object (&self->presence);
   g_clear_object (&self->xmpp_roster);
@@ -683,6 +691,7 @@ build_session (NatterAccount  *self,
   self->xmpp_roster = xmpp_roster_new (self->client);
   self->presence = xmpp_presence_new (self->client);
   self->blocking = xmpp_blocking_new (self->client);
+  self->pep = xmpp_pep_new (self->client);
 
   g_signal_connect (self->client, "notify::state", G_CALLBACK (client_state_cb), self);
   g_signal_connect (self->client, "online", G_CALLBACK (client_online_cb), self);
@@ -693,6 +702,8 @@ build_session (NatterAccount  *self,
   g_signal_connect (self->xmpp_roster, "loaded", G_CALLBACK (roster_loaded_cb), self);
 
   apply_own_presence (self);
+  if (self->omemo != NULL)
+    natter_omemo_bind (self->omemo, self->client, self->disco, self->presence, self->pep);
   if (cached_items != NULL)
     xmpp_roster_set_cached (self->xmpp_roster, cached_version, cached_items);
   else
@@ -838,6 +849,7 @@ natter_account_dispose (GObject *object)
       xmpp_client_disconnect (self->client);
     }
   teardown_session (self);
+  g_clear_object (&self->omemo);
 
   g_clear_object (&self->untrusted_certificate);
   g_clear_object (&self->tls_database);
@@ -1216,6 +1228,7 @@ natter_account_new (NatterStore         *store,
   self->status = natter_store_dup_account_setting (store, record->id,
                                                    NATTER_ACCOUNT_SETTING_STATUS, NULL);
 
+  self->omemo = natter_omemo_new (store, self->record->id, self->record->jid);
   if (!build_session (self, NULL, NULL, error))
     return NULL;
   self->roster = natter_roster_new (self);
@@ -2054,4 +2067,35 @@ natter_account_get_caps (NatterAccount *self)
   g_return_val_if_fail (NATTER_IS_ACCOUNT (self), NULL);
 
   return self->caps;
+}
+
+/**
+ * natter_account_get_pep:
+ * @self: an account
+ *
+ * Returns: (transfer none): the engine's PEP module (XEP-0163), replaced
+ *   with #NatterAccount:client
+ */
+XmppPep *
+natter_account_get_pep (NatterAccount *self)
+{
+  g_return_val_if_fail (NATTER_IS_ACCOUNT (self), NULL);
+
+  return self->pep;
+}
+
+/**
+ * natter_account_get_omemo:
+ * @self: an account
+ *
+ * Returns: (transfer none): the account's OMEMO encryption: its devices,
+ *   their trust, encrypting and decrypting; it lives as long as the
+ *   account, across changes of #NatterAccount:client
+ */
+NatterOmemo *
+natter_account_get_omemo (NatterAccount *self)
+{
+  g_return_val_if_fail (NATTER_IS_ACCOUNT (self), NULL);
+
+  return self->omemo;
 }

@@ -9,6 +9,7 @@
 #include "xmpp/xmpp.h"
 
 #include "natter-core-types.h"
+#include "natter-omemo.h"
 
 G_BEGIN_DECLS
 
@@ -98,5 +99,7 @@ XmppPresence       *natter_account_get_xmpp_presence         (NatterAccount     
 XmppBlocking       *natter_account_get_blocking              (NatterAccount        *self);
 XmppDisco          *natter_account_get_disco                 (NatterAccount        *self);
 XmppCaps           *natter_account_get_caps                  (NatterAccount        *self);
+XmppPep            *natter_account_get_pep                   (NatterAccount        *self);
+NatterOmemo        *natter_account_get_omemo                 (NatterAccount        *self);
 
 G_END_DECLS

@@ -24,6 +24,7 @@
  */
 struct _NatterLink
 {
+  char             *uri;
   char             *peer;
   NatterLinkAction  action;
   char             *body;
@@ -39,6 +40,7 @@ natter_link_copy (NatterLink *self)
 {
   NatterLink *copy = g_new0 (NatterLink, 1);
 
+  copy->uri = g_strdup (self->uri);
   copy->peer = g_strdup (self->peer);
   copy->action = self->action;
   copy->body = g_strdup (self->body);
@@ -55,6 +57,7 @@ natter_link_free (NatterLink *self)
 {
   if (self == NULL)
     return;
+  g_free (self->uri);
   g_free (self->peer);
   g_free (self->body);
   g_free (self->name);
@@ -75,6 +78,7 @@ natter_link_parse (const char  *text,
 {
   g_autoptr(XmppUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) keys = NULL;
   const char *action;
   NatterLink *self;
 
@@ -98,10 +102,15 @@ natter_link_parse (const char  *text,
   action = xmpp_uri_get_action (uri);
   self = g_new0 (NatterLink, 1);
   self->peer = g_strdup (xmpp_jid_to_bare_string (xmpp_uri_get_jid (uri)));
+  self->uri = g_strdup (text);
   if (g_strcmp0 (action, "roster") == 0 || g_strcmp0 (action, "subscribe") == 0)
     self->action = NATTER_LINK_ADD_CONTACT;
   else
     self->action = NATTER_LINK_OPEN;
+  keys = xmpp_uri_dup_keys (uri);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (g_str_has_prefix (keys[i], "omemo-sid-"))
+      self->action = NATTER_LINK_VERIFY;
   if (g_strcmp0 (action, "message") == 0)
     self->body = g_strdup (xmpp_uri_get_parameter (uri, "body"));
   if (self->action == NATTER_LINK_ADD_CONTACT)
@@ -159,4 +168,17 @@ natter_link_get_name (NatterLink *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->name;
+}
+
+/**
+ * natter_link_get_uri:
+ * @self: a link
+ *
+ * Returns: the link as it was given
+ */
+const char *
+natter_link_get_uri (NatterLink *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->uri;
 }

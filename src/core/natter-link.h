@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  * @NATTER_LINK_OPEN: open the conversation (no action, or `?message`)
  * @NATTER_LINK_ADD_CONTACT: offer to add the contact (`?roster`,
  *   `?subscribe`)
+ * @NATTER_LINK_VERIFY: offer to verify OMEMO devices: the link carries
+ *   `omemo-sid-<id>=<fingerprint>` pairs, as Conversations shares them
  *
  * What a link asks for (XEP-0147).  Actions Natter does not know open the
  * conversation, as the XEP recommends.
@@ -20,6 +22,7 @@ G_BEGIN_DECLS
 typedef enum {
   NATTER_LINK_OPEN,
   NATTER_LINK_ADD_CONTACT,
+  NATTER_LINK_VERIFY,
 } NatterLinkAction;
 
 #define NATTER_TYPE_LINK (natter_link_get_type ())
@@ -34,6 +37,7 @@ const char       *natter_link_get_peer   (NatterLink  *self);
 NatterLinkAction  natter_link_get_action (NatterLink  *self);
 const char       *natter_link_get_body   (NatterLink  *self);
 const char       *natter_link_get_name   (NatterLink  *self);
+const char       *natter_link_get_uri    (NatterLink  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NatterLink, natter_link_free)
 

@@ -630,6 +630,47 @@ natter_omemo_session_encrypt (NatterOmemoSession  *self,
   return ok ? g_steal_pointer (&encrypted) : NULL;
 }
 
+/**
+ * natter_omemo_session_dup_pre_key_identity:
+ * @self: an account's OMEMO
+ * @encrypted: a parsed `<encrypted/>` element
+ *
+ * Reads, without decrypting anything, the identity key the sending
+ * device put in the pre-key message addressed to this device, so the
+ * caller can compare it with the key the device showed before.
+ *
+ * Returns: (transfer full) (nullable): the serialised identity key, or
+ *   %NULL if the key for this device is missing, not a pre-key message
+ *   or unreadable
+ */
+GBytes *
+natter_omemo_session_dup_pre_key_identity (NatterOmemoSession   *self,
+                                           NatterOmemoEncrypted *encrypted)
+{
+  pre_key_signal_message *message = NULL;
+  signal_buffer *buffer = NULL;
+  NatterOmemoKey *key;
+  GBytes *identity = NULL;
+  const guint8 *data;
+  gsize length = 0;
+
+  g_return_val_if_fail (NATTER_IS_OMEMO_SESSION (self), NULL);
+  g_return_val_if_fail (encrypted != NULL, NULL);
+
+  key = natter_omemo_encrypted_find_key (encrypted, self->device_id);
+  if (key == NULL || !key->prekey)
+    return NULL;
+  data = g_bytes_get_data (key->data, &length);
+  if (pre_key_signal_message_deserialize (&message, data, length, self->context) != SG_SUCCESS)
+    return NULL;
+  if (ec_public_key_serialize (&buffer, pre_key_signal_message_get_identity_key (message)) ==
+      SG_SUCCESS)
+    identity = g_bytes_new (signal_buffer_data (buffer), signal_buffer_len (buffer));
+  signal_buffer_free (buffer);
+  SIGNAL_UNREF (message);
+  return identity;
+}
+
 /* Decrypting */
 
 typedef struct

@@ -76,6 +76,9 @@ NatterOmemoEncrypted *natter_omemo_session_encrypt         (NatterOmemoSession  
                                                             const char * const    *jids,
                                                             GError               **error)
                                                             G_GNUC_WARN_UNUSED_RESULT;
+GBytes               *natter_omemo_session_dup_pre_key_identity (NatterOmemoSession *self,
+                                                                 NatterOmemoEncrypted *encrypted)
+                                                            G_GNUC_WARN_UNUSED_RESULT;
 NatterOmemoDecrypted *natter_omemo_session_decrypt         (NatterOmemoSession    *self,
                                                             const char            *sender_jid,
                                                             NatterOmemoEncrypted  *encrypted,

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "natter-devices-dialog.h"
 #include "natter-presence-display.h"
 #include "natter-weak-ref.h"
 
@@ -289,6 +290,21 @@ natter_account_page_finalize (GObject *object)
 }
 
 static void
+devices_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NatterAccountPage *self = NATTER_ACCOUNT_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->account == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (natter_devices_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                             self->account,
+                                                             natter_account_get_jid (self->account))));
+}
+
+static void
 natter_account_page_class_init (NatterAccountPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -299,6 +315,7 @@ natter_account_page_class_init (NatterAccountPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/natter-account-page.ui");
+  gtk_widget_class_install_action (widget_class, "account.devices", NULL, devices_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, NatterAccountPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, NatterAccountPage, state_row);
   gtk_widget_class_bind_template_child (widget_class, NatterAccountPage, certificate_button);

@@ -123,6 +123,8 @@ update_menu (NatterChatView *self,
   else
     add_item (menu, _("_Add to Contacts…"), "win.add-contact-address",
               g_variant_new ("(ss)", natter_account_get_jid (account), peer));
+  add_item (menu, _("_Encryption Devices"), "win.devices",
+            g_variant_new ("(ss)", natter_account_get_jid (account), peer));
   add_item (menu, blocked ? _("_Unblock") : _("_Block…"),
             blocked ? "win.unblock-contact" : "win.block-contact",
             g_variant_new ("(ss)", natter_account_get_jid (account), peer));

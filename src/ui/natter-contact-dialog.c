@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "natter-avatar.h"
+#include "natter-devices-dialog.h"
 #include "natter-presence-display.h"
 #include "natter-weak-ref.h"
 
@@ -299,6 +300,19 @@ unblock_activated_cb (GtkWidget  *widget,
  * ------------------------------------------------------------------------ */
 
 static void
+devices_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NatterContactDialog *self = NATTER_CONTACT_DIALOG (widget);
+  NatterAccount *account = self->contact != NULL ? natter_contact_get_account (self->contact) : NULL;
+
+  if (account != NULL)
+    gtk_window_present (GTK_WINDOW (natter_devices_dialog_new (GTK_WINDOW (self), account,
+                                                               natter_contact_get_jid (self->contact))));
+}
+
+static void
 natter_contact_dialog_dispose (GObject *object)
 {
   NatterContactDialog *self = NATTER_CONTACT_DIALOG (object);
@@ -348,6 +362,7 @@ natter_contact_dialog_class_init (NatterContactDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "contact.deny", NULL, deny_activated_cb);
   gtk_widget_class_install_action (widget_class, "contact.remove", NULL, remove_activated_cb);
   gtk_widget_class_install_action (widget_class, "contact.block", NULL, block_activated_cb);
+  gtk_widget_class_install_action (widget_class, "contact.devices", NULL, devices_activated_cb);
   gtk_widget_class_install_action (widget_class, "contact.unblock", NULL, unblock_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

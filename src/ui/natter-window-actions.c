@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "natter-add-contact-dialog.h"
+#include "natter-devices-dialog.h"
 #include "natter-window-private.h"
 
 static NatterContact *
@@ -151,6 +152,26 @@ add_contact_activated_cb (GtkWidget  *widget,
     return;
   dialog = natter_add_contact_dialog_new (GTK_WINDOW (self), self->accounts);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* win.devices (account JID, contact JID): the contact's OMEMO devices */
+static void
+devices_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NatterWindow *self = NATTER_WINDOW (widget);
+  const char *account_jid;
+  const char *contact_jid;
+  NatterAccount *account;
+
+  if (self->accounts == NULL)
+    return;
+  g_variant_get (parameter, "(&s&s)", &account_jid, &contact_jid);
+  account = natter_account_list_lookup (self->accounts, account_jid);
+  if (account != NULL)
+    gtk_window_present (GTK_WINDOW (natter_devices_dialog_new (GTK_WINDOW (self), account,
+                                                               contact_jid)));
 }
 
 /* win.add-contact-address (account JID, contact JID): the add dialog,
@@ -436,6 +457,7 @@ natter_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.add-contact", NULL, add_contact_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.add-contact-address", "(ss)",
                                    add_contact_address_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.devices", "(ss)", devices_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.accept-contact", "(ss)",
                                    accept_contact_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.deny-contact", "(ss)",

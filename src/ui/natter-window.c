@@ -815,6 +815,98 @@ natter_window_show_sidebar_page (NatterWindow *self,
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
+static void
+verify_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    NatterWindow     *self)
+{
+  NatterAccount *account = natter_account_list_lookup (self->accounts, response);
+  const char *uri = g_object_get_data (G_OBJECT (dialog), "natter-uri");
+  g_autoptr(GError) error = NULL;
+
+  if (account == NULL || uri == NULL)
+    return;
+  if (!natter_omemo_apply_uri (natter_account_get_omemo (account), uri, FALSE, NULL, &error))
+    natter_window_add_toast (self, error->message);
+  else
+    natter_window_add_toast (self, _("Devices verified"));
+}
+
+/* A verification link: says which devices it verifies for whom before
+ * anything changes.  Each account that knows the peer can verify; the
+ * dialog offers one button per account. */
+static void
+confirm_verify (NatterWindow *self,
+                NatterLink   *link)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog = NULL;
+  guint offered = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(NatterAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+      g_autoptr(GPtrArray) changes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *title = NULL;
+
+      if (!natter_omemo_apply_uri (natter_account_get_omemo (account), natter_link_get_uri (link),
+                                   TRUE, &changes, &error))
+        {
+          if (offered == 0 && i == n - 1 && body->len == 0)
+            {
+              /* TRANSLATORS: %s says what is wrong with a verification link */
+              g_autofree char *message = g_strdup_printf (_("This link cannot be used to verify: %s"),
+                                                          error->message);
+
+              natter_window_add_toast (self, message);
+            }
+          continue;
+        }
+      if (body->len == 0)
+        for (guint j = 0; changes != NULL && j < changes->len; j++)
+          {
+            NatterOmemoUriChange *change = g_ptr_array_index (changes, j);
+
+            /* TRANSLATORS: one device a verification link verifies: its
+             * number, then its fingerprint */
+            g_string_append_printf (body, _("Device %u: %s\n"), change->device_id, change->fingerprint);
+          }
+      if (dialog == NULL)
+        {
+          /* TRANSLATORS: %s is a contact's address */
+          heading = g_strdup_printf (_("Verify the Devices of %s?"), natter_link_get_peer (link));
+          dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+          adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+          adw_message_dialog_set_close_response (dialog, "cancel");
+        }
+      title = natter_account_dup_title (account);
+      if (n > 1)
+        {
+          /* TRANSLATORS: a button; %s is the account that verifies */
+          g_autofree char *label = g_strdup_printf (_("Verify for %s"), title);
+
+          adw_message_dialog_add_response (dialog, natter_account_get_jid (account), label);
+        }
+      else
+        adw_message_dialog_add_response (dialog, natter_account_get_jid (account), _("_Verify"));
+      adw_message_dialog_set_response_appearance (dialog, natter_account_get_jid (account),
+                                                  ADW_RESPONSE_SUGGESTED);
+      offered++;
+    }
+  if (dialog == NULL)
+    return;
+  g_string_prepend (body, _("Only verify if you got this link from them in person or over a channel "
+                            "you trust. Messages to these devices will then be encrypted without "
+                            "asking, and new devices will wait for you.\n\n"));
+  adw_message_dialog_set_body (dialog, body->str);
+  g_object_set_data_full (G_OBJECT (dialog), "natter-uri", g_strdup (natter_link_get_uri (link)), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (verify_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /**
  * natter_window_open_link:
  * @self: the main window
@@ -848,6 +940,11 @@ natter_window_open_link (NatterWindow *self,
       return;
     }
 
+  if (natter_link_get_action (link) == NATTER_LINK_VERIFY)
+    {
+      confirm_verify (self, link);
+      return;
+    }
   if (natter_link_get_action (link) == NATTER_LINK_ADD_CONTACT)
     {
       GtkWidget *dialog = natter_add_contact_dialog_new (GTK_WINDOW (self), self->accounts);

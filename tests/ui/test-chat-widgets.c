@@ -314,6 +314,58 @@ test_composer (void)
   g_array_unref (events.states);
 }
 
+/* ------------------------------------------------------------------------
+ * QR codes
+ * ------------------------------------------------------------------------ */
+
+static gboolean
+is_dark (const guint8 *pixels,
+         int           stride,
+         int           x,
+         int           y)
+{
+  return pixels[y * stride + x * 4 + 1] < 128;  /* green of B, G, R, A */
+}
+
+static void
+test_qr_code (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) code = natter_qr_code_new ("xmpp:alice@example.org?omemo-sid-1=abcdef", 4,
+                                                   &error);
+  g_autofree guint8 *pixels = NULL;
+  g_autoptr(GString) huge = g_string_new ("xmpp:a@example.org?x=");
+  int side, modules, stride;
+
+  g_assert_no_error (error);
+  side = gdk_texture_get_width (code);
+  g_assert_cmpint (gdk_texture_get_height (code), ==, side);
+  g_assert_cmpint (side % 4, ==, 0);
+  modules = side / 4 - 8;
+  /* Versions 1 to 40: 21 to 177 modules a side, in steps of 4. */
+  g_assert_cmpint (modules, >=, 21);
+  g_assert_cmpint ((modules - 21) % 4, ==, 0);
+
+  stride = side * 4;
+  pixels = g_malloc (stride * side);
+  gdk_texture_download (code, pixels, stride);
+  /* White quiet zone; the top-left finder: a dark ring around a light
+   * ring around a dark 3x3 centre. */
+  g_assert_false (is_dark (pixels, stride, 0, 0));
+  g_assert_false (is_dark (pixels, stride, 15, 15));
+  g_assert_true (is_dark (pixels, stride, 16, 16));
+  g_assert_false (is_dark (pixels, stride, 16 + 4 + 1, 16 + 4 + 1));
+  g_assert_true (is_dark (pixels, stride, 16 + 3 * 4 + 1, 16 + 3 * 4 + 1));
+  /* ...and the same at the top-right. */
+  g_assert_true (is_dark (pixels, stride, side - 16 - 1, 16));
+
+  /* Too much for any QR code: a clear error. */
+  for (guint i = 0; i < 400; i++)
+    g_string_append (huge, "0123456789");
+  g_assert_null (natter_qr_code_new (huge->str, 4, &error));
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +376,7 @@ main (int   argc,
   g_test_add_func ("/natter/ui/chat/linkify", test_linkify);
   g_test_add_func ("/natter/ui/chat/message-rows", test_message_rows);
   g_test_add_func ("/natter/ui/chat/composer", test_composer);
+  g_test_add_func ("/natter/ui/qr-code", test_qr_code);
 
   return g_test_run ();
 }

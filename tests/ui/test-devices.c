@@ -1,0 +1,232 @@
+/* test-devices.c: OMEMO devices, fingerprints and trust in the window, against Prosody
+ * Copyright 2026 The Natter developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ui/ui.h"
+
+#include "natter-test-server.h"
+#include "natter-test-ui-accounts.h"
+#include "natter-test-ui.h"
+
+#define TIMEOUT 30
+#define ALICE "alice@" NATTER_TEST_DOMAIN
+#define BOB "bob@" NATTER_TEST_DOMAIN
+
+typedef struct
+{
+  NatterTestServer *server;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = natter_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  natter_test_server_add_account (fixture->server, "alice", "wonderland", &error);
+  g_assert_no_error (error);
+  natter_test_server_add_account (fixture->server, "bob", "builder", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, natter_test_server_free);
+}
+
+static void
+added_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (natter_roster_add_contact_finish (NATTER_ROSTER (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+subscribed_both (NatterAccount *account,
+                 const char    *jid)
+{
+  NatterContact *contact = natter_roster_lookup (natter_account_get_roster (account), jid);
+
+  return contact != NULL && natter_contact_get_subscription (contact) == NATTER_SUBSCRIPTION_BOTH;
+}
+
+/* The device of @jid that @account knows with a fingerprint, if any. */
+static NatterOmemoDevice *
+known_device (NatterAccount *account,
+              const char    *jid)
+{
+  GListModel *devices = natter_omemo_get_devices (natter_account_get_omemo (account), jid);
+
+  for (guint i = 0; devices != NULL && i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(NatterOmemoDevice) device = g_list_model_get_item (devices, i);
+
+      if (natter_omemo_device_get_fingerprint (device) != NULL)
+        return device;
+    }
+  return NULL;
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  natter_omemo_fetch_bundles_finish (NATTER_OMEMO (object), result, NULL);
+  *done = TRUE;
+}
+
+static void
+devices (GApplication *app,
+         gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  NatterAccountList *accounts = natter_application_get_accounts (NATTER_APPLICATION (app));
+  NatterWindow *window = NATTER_WINDOW (natter_application_get_main_window (NATTER_APPLICATION (app)));
+  NatterAccount *alice;
+  NatterAccount *bob;
+  NatterDevicesDialog *dialog;
+  NatterOmemoDevice *device;
+  g_autofree char *bob_fingerprint = NULL;
+  g_autofree char *own = NULL;
+  gboolean done = FALSE;
+
+  alice = natter_test_ui_add_account (accounts, fixture->server, ALICE, "wonderland", TIMEOUT);
+  bob = natter_test_ui_add_account (accounts, fixture->server, BOB, "builder", TIMEOUT);
+
+  /* On Prosody only contacts read each other's OMEMO nodes. */
+  natter_roster_add_contact_async (natter_account_get_roster (alice), BOB, NULL, NULL, NULL,
+                                   added_cb, &done);
+  NATTER_TEST_UI_WAIT (done, TIMEOUT);
+  NATTER_TEST_UI_WAIT (natter_roster_lookup (natter_account_get_roster (bob), ALICE) != NULL, TIMEOUT);
+  g_assert_true (natter_roster_approve (natter_account_get_roster (bob),
+                                        natter_roster_lookup (natter_account_get_roster (bob), ALICE),
+                                        NULL));
+  NATTER_TEST_UI_WAIT (subscribed_both (alice, BOB) && subscribed_both (bob, ALICE), TIMEOUT);
+  NATTER_TEST_UI_WAIT (natter_omemo_get_ready (natter_account_get_omemo (alice)) &&
+                       natter_omemo_get_ready (natter_account_get_omemo (bob)), TIMEOUT);
+
+  /* Alice's own devices: this device's fingerprint, in four lines of two
+   * groups, and the verification link to copy. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.devices", "(ss)", ALICE, ALICE);
+  dialog = NATTER_DEVICES_DIALOG (natter_test_ui_find_window (NATTER_TYPE_DEVICES_DIALOG));
+  g_assert_nonnull (dialog);
+  own = natter_omemo_dup_own_fingerprint (natter_account_get_omemo (alice));
+  g_assert_nonnull (own);
+  g_assert_cmpuint (strlen (own), ==, 64 + 7);
+  natter_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+  {
+    g_autofree char *lines = g_strdup (own);
+    GtkWidget *label;
+
+    lines[2 * 9 - 1] = lines[4 * 9 - 1] = lines[6 * 9 - 1] = '\n';
+    label = natter_test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_LABEL, lines);
+    g_assert_nonnull (label);
+    g_assert_true (gtk_widget_has_css_class (label, "monospace"));
+  }
+  {
+    GtkWidget *picture = natter_test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_PICTURE, NULL);
+
+    g_assert_true (gtk_widget_get_visible (picture));
+    g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  }
+  natter_test_ui_save_screens (GTK_WINDOW (dialog), "devices-own", 620);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Bob's device, seen from Alice once its bundle is fetched: trusted
+   * blindly, then verified from the dialog. */
+  natter_omemo_fetch_bundles_async (natter_account_get_omemo (alice), BOB, NULL, fetched_cb, &done);
+  done = FALSE;
+  NATTER_TEST_UI_WAIT (done, TIMEOUT);
+  NATTER_TEST_UI_WAIT ((device = known_device (alice, BOB)) != NULL, TIMEOUT);
+  bob_fingerprint = natter_omemo_dup_own_fingerprint (natter_account_get_omemo (bob));
+  g_assert_cmpstr (natter_omemo_device_get_fingerprint (device), ==, bob_fingerprint);
+  g_assert_cmpint (natter_omemo_device_get_trust (device), ==, NATTER_OMEMO_TRUST_TRUSTED);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.devices", "(ss)", ALICE, BOB);
+  dialog = NATTER_DEVICES_DIALOG (natter_test_ui_find_window (NATTER_TYPE_DEVICES_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (natter_devices_dialog_get_jid (dialog), ==, BOB);
+  natter_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_nonnull (natter_test_ui_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW,
+                                                   bob_fingerprint));
+  natter_test_ui_save_screens (GTK_WINDOW (dialog), "devices-contact", 620);
+  g_signal_emit_by_name (natter_test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Verify"),
+                         "clicked");
+  NATTER_TEST_UI_WAIT ((device = known_device (alice, BOB)) != NULL &&
+                       natter_omemo_device_get_trust (device) == NATTER_OMEMO_TRUST_VERIFIED, TIMEOUT);
+  /* Verified, the row offers Distrust but no longer Verify. */
+  natter_test_ui_wait_for_frame (GTK_WIDGET (dialog));
+  g_assert_null (natter_test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Verify"));
+  g_signal_emit_by_name (natter_test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Distrust"),
+                         "clicked");
+  NATTER_TEST_UI_WAIT ((device = known_device (alice, BOB)) != NULL &&
+                       natter_omemo_device_get_trust (device) == NATTER_OMEMO_TRUST_DISTRUSTED, TIMEOUT);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Bob's verification link, opened by Alice: Natter says what it will
+   * verify, for which account, and verifies only when she agrees. */
+  {
+    g_autofree char *uri = natter_omemo_build_uri (natter_account_get_omemo (bob));
+    AdwMessageDialog *confirm;
+    g_autofree char *compact = g_strdup (bob_fingerprint);
+
+    g_assert_nonnull (uri);
+    g_assert_true (g_str_has_prefix (uri, "xmpp:" BOB "?omemo-sid-"));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "open-uri", g_variant_new_string (uri));
+    confirm = ADW_MESSAGE_DIALOG (natter_test_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+    g_assert_nonnull (confirm);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), bob_fingerprint));
+    g_assert_true (adw_message_dialog_has_response (confirm, ALICE));
+    g_assert_true (adw_message_dialog_has_response (confirm, BOB));
+    natter_test_ui_wait_for_frame (GTK_WIDGET (confirm));
+    g_free (natter_test_ui_save_png (GTK_WIDGET (confirm), "verify-link"));
+    g_assert_cmpint (natter_omemo_device_get_trust (known_device (alice, BOB)), ==,
+                     NATTER_OMEMO_TRUST_DISTRUSTED);
+    adw_message_dialog_response (confirm, ALICE);
+    gtk_window_close (GTK_WINDOW (confirm));
+    NATTER_TEST_UI_WAIT ((device = known_device (alice, BOB)) != NULL &&
+                         natter_omemo_device_get_trust (device) == NATTER_OMEMO_TRUST_VERIFIED,
+                         TIMEOUT);
+  }
+}
+
+static void
+test_devices (Fixture       *fixture,
+              gconstpointer  data)
+{
+  NatterApplication *app = natter_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_cmpint (natter_test_ui_run_application (G_APPLICATION (app), devices, fixture), ==, 0);
+  g_assert_finalize_object (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  natter_test_ui_init (&argc, &argv);
+  adw_init ();
+
+  g_test_add ("/natter/ui/devices/own-and-contact", Fixture, NULL,
+              fixture_set_up, test_devices, fixture_tear_down);
+
+  return g_test_run ();
+}
