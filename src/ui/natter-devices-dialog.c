@@ -255,6 +255,21 @@ devices_changed_cb (NatterDevicesDialog *self,
 }
 
 static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(NatterDevicesDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The rows follow devices-changed; only a failure needs saying. */
+  if (!natter_omemo_fetch_bundles_finish (NATTER_OMEMO (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, NATTER_ERROR, NATTER_ERROR_NOT_CONNECTED))
+    add_toast (self, error->message);
+}
+
+static void
 on_copy_uri_clicked_cb (NatterDevicesDialog *self)
 {
   g_autofree char *uri = natter_omemo_build_uri (self->omemo);
@@ -344,6 +359,9 @@ natter_devices_dialog_new (GtkWindow     *parent,
                            G_CONNECT_SWAPPED);
   bind_devices (self);
   update_own (self);
+  /* Devices whose bundle was never needed have no fingerprint yet. */
+  natter_omemo_fetch_bundles_async (self->omemo, jid, self->cancellable, fetched_cb,
+                                    g_object_ref (self));
   if (self->own)
     {
       adw_preferences_group_set_title (self->devices_group, _("Your Devices"));
