@@ -42,6 +42,7 @@ struct _NatterMessageRow
   GtkLabel      *time_label;
   GtkLabel      *body_label;
   GtkImage      *state_icon;
+  GtkWidget     *lock_icon;
   GtkWidget     *error_box;
   GtkLabel      *error_label;
   GtkWidget     *retry_button;
@@ -96,6 +97,8 @@ update_state (NatterMessageRow *self)
   if (g_strcmp0 (gtk_label_get_label (self->body_label), markup) != 0)
     gtk_label_set_markup (self->body_label, markup);
   gtk_widget_set_visible (self->full_button, too_long);
+  gtk_widget_set_visible (self->lock_icon,
+                          natter_message_get_encryption (message) == NATTER_MESSAGE_ENCRYPTION_OMEMO);
 
   if (state == NATTER_MESSAGE_STATE_UNDECRYPTABLE)
     gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");
@@ -335,6 +338,7 @@ natter_message_row_class_init (NatterMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, body_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, lock_icon);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, error_box);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, retry_button);

@@ -129,6 +129,23 @@ test_message_rows (void)
   g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL,
                                                                        "The message could not be sent.")));
 
+  /* A plaintext message shows no lock; an OMEMO one does. */
+  g_assert_false (has_image_saying (row, "Encrypted end to end (OMEMO)"));
+  {
+    g_autoptr(NatterStoreMessage) record = natter_store_message_new ();
+    g_autoptr(NatterMessage) secret = NULL;
+
+    record->id = 99;
+    record->direction = NATTER_STORE_DIRECTION_IN;
+    record->state = NATTER_STORE_MESSAGE_STATE_RECEIVED;
+    record->body = g_strdup ("between us");
+    record->timestamp = now;
+    record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
+    secret = natter_message_new_from_record (record);
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), secret, third, "Bob", "bob@example.org");
+    g_assert_true (has_image_saying (row, "Encrypted end to end (OMEMO)"));
+  }
+
   /* 100,000 characters of one message, shown as they are. */
   for (guint i = 0; i < 10000; i++)
     g_string_append (huge, "0123<b>&x");
