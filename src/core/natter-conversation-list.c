@@ -18,6 +18,9 @@
  * A #GListModel of the #NatterConversation of all accounts, sorted by last
  * activity, newest first.  A new message moves its conversation to the
  * top with one items-changed covering the positions that shifted.
+ *
+ * #NatterConversationList::message-received announces each new message
+ * from a peer, for notifications.
  */
 struct _NatterConversationList
 {
@@ -31,6 +34,13 @@ struct _NatterConversationList
 };
 
 static void natter_conversation_list_model_init (GListModelInterface *iface);
+
+enum {
+  SIGNAL_MESSAGE_RECEIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (NatterConversationList, natter_conversation_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
@@ -87,6 +97,28 @@ natter_conversation_list_class_init (NatterConversationListClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = natter_conversation_list_dispose;
+
+  /**
+   * NatterConversationList::message-received:
+   * @self: the list
+   * @conversation: the conversation of the message
+   * @message: the message
+   *
+   * A message from the peer was stored for the first time and is not
+   * read yet: one that arrived live (directly or as a carbon of a message
+   * to another device of the account) or in the archive catch-up after a
+   * session that was not resumed (it arrived while the account was
+   * offline).  Not emitted for our own messages, their carbons, copies of
+   * messages already stored, nor for older history fetched from the
+   * archive (the background backfill and
+   * natter_message_list_request_older()).  Emitted once per message.
+   */
+  signals[SIGNAL_MESSAGE_RECEIVED] =
+    g_signal_new ("message-received",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, NATTER_TYPE_CONVERSATION, NATTER_TYPE_MESSAGE);
 }
 
 static void
@@ -314,4 +346,18 @@ natter_conversation_list_touched (NatterConversationList *self,
   g_list_model_items_changed (G_LIST_MODEL (self), new_position,
                               old_position - new_position + 1,
                               old_position - new_position + 1);
+}
+
+void
+natter_conversation_list_message_received (NatterConversationList *self,
+                                           NatterConversation     *conversation,
+                                           NatterStoreMessage     *record)
+{
+  g_autoptr(NatterMessage) message = NULL;
+
+  g_return_if_fail (NATTER_IS_CONVERSATION_LIST (self));
+  g_return_if_fail (NATTER_IS_CONVERSATION (conversation));
+
+  message = natter_conversation_dup_message (conversation, record);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE_RECEIVED], 0, conversation, message);
 }

@@ -30,6 +30,8 @@ NatterMessageList  *natter_message_list_new             (NatterStore          *s
 NatterMessage      *natter_message_list_add_record      (NatterMessageList    *self,
                                                          NatterStoreMessage   *record);
 NatterMessage      *natter_message_list_get_last        (NatterMessageList    *self);
+void                natter_message_list_set_conversation (NatterMessageList   *self,
+                                                          NatterConversation  *conversation);
 int                 natter_message_list_compare_records (gconstpointer         a,
                                                          gconstpointer         b,
                                                          gpointer              user_data);
@@ -49,6 +51,23 @@ void                natter_conversation_set_chat_state  (NatterConversation   *s
                                                          NatterChatState       state);
 void                natter_conversation_set_unread      (NatterConversation   *self,
                                                          guint                 unread);
+NatterMessage      *natter_conversation_dup_message     (NatterConversation   *self,
+                                                         NatterStoreMessage   *record)
+                    G_GNUC_WARN_UNUSED_RESULT;
+const char         *natter_conversation_get_reply_to    (NatterConversation   *self);
+void                natter_conversation_lock_resource   (NatterConversation   *self,
+                                                         XmppJid              *from);
+void                natter_conversation_unlock_resource (NatterConversation   *self,
+                                                         XmppJid              *full_jid);
+gboolean            natter_conversation_get_history_complete (NatterConversation *self);
+void                natter_conversation_fetch_history_async  (NatterConversation  *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean            natter_conversation_fetch_history_finish (NatterConversation  *self,
+                                                              GAsyncResult        *result,
+                                                              gboolean            *complete,
+                                                              GError             **error);
 
 NatterConversation *natter_conversation_list_ensure     (NatterConversationList  *self,
                                                          NatterAccount           *account,
@@ -61,6 +80,9 @@ void                natter_conversation_list_set_messaging (NatterConversationLi
                                                             NatterMessaging        *messaging);
 void                natter_conversation_list_touched    (NatterConversationList  *self,
                                                          NatterConversation      *conversation);
+void                natter_conversation_list_message_received (NatterConversationList *self,
+                                                               NatterConversation     *conversation,
+                                                               NatterStoreMessage     *record);
 
 gint64              natter_messaging_datetime_to_usec   (GDateTime            *time);
 NatterStoreMessage *natter_messaging_send_body          (NatterMessaging      *self,
@@ -70,5 +92,26 @@ NatterStoreMessage *natter_messaging_send_body          (NatterMessaging      *s
                                                          GError              **error);
 void                natter_messaging_send_stanza        (NatterMessaging      *self,
                                                          XmppNode             *stanza);
+gboolean            natter_messaging_retry              (NatterMessaging      *self,
+                                                         NatterConversation   *conversation,
+                                                         gint64                message_id,
+                                                         GError              **error);
+gboolean            natter_messaging_get_history_complete (NatterMessaging    *self,
+                                                           NatterConversation *conversation);
+void                natter_messaging_fetch_history_async  (NatterMessaging     *self,
+                                                           NatterConversation  *conversation,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean            natter_messaging_fetch_history_finish (NatterMessaging     *self,
+                                                           GAsyncResult        *result,
+                                                           gboolean            *complete,
+                                                           GError             **error);
+
+/* For tests: stop the background archive backfill after @pages pages in
+ * each pass (0, the default: until the archive's start), so history is
+ * left for natter_message_list_request_older(). */
+void                natter_messaging_set_backfill_limit (NatterMessaging      *self,
+                                                         guint                 pages);
 
 G_END_DECLS

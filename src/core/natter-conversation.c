@@ -12,8 +12,10 @@
 #include "xmpp/xmpp.h"
 
 #include "natter-account.h"
+#include "natter-contact.h"
 #include "natter-conversation-private.h"
 #include "natter-core-enums.h"
+#include "natter-roster.h"
 
 /**
  * NatterConversation:
@@ -22,6 +24,11 @@
  * summary for the conversation list (title, preview, last activity,
  * unread count, draft, the peer's chat state) and its messages, opened
  * on demand as a #NatterMessageList.
+ *
+ * Messages go to the peer's bare JID, except that a reply goes to the
+ * full JID of the resource that last wrote to us, while its presence
+ * shows it online, until it goes offline or the peer writes from another
+ * resource or its bare JID (RFC 6121 §5.1, "locking").
  *
  * Sending goes through the account's #NatterMessaging: a message is
  * stored as pending in the outbox before anything goes on the wire
@@ -47,6 +54,11 @@ struct _NatterConversation
   char              *last_markable;  /* id of the peer's newest message */
   NatterChatState    own_state;
   gint64             own_state_time;
+
+  char              *title;
+  NatterContact     *contact;        /* in the account's roster, or NULL */
+  gulong             contact_name_id;
+  char              *locked;         /* full JID replies go to, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (NatterConversation, natter_conversation, G_TYPE_OBJECT)
@@ -72,6 +84,11 @@ natter_conversation_dispose (GObject *object)
   NatterConversation *self = NATTER_CONVERSATION (object);
 
   natter_conversation_set_messaging (self, NULL);
+  if (self->account != NULL && natter_account_get_roster (self->account) != NULL)
+    g_signal_handlers_disconnect_by_data (natter_account_get_roster (self->account), self);
+  if (self->contact != NULL)
+    g_clear_signal_handler (&self->contact_name_id, self->contact);
+  g_clear_object (&self->contact);
   g_clear_object (&self->messages);
   g_clear_object (&self->store);
   g_clear_object (&self->account);
@@ -88,6 +105,8 @@ natter_conversation_finalize (GObject *object)
   g_free (self->preview);
   g_free (self->draft);
   g_free (self->last_markable);
+  g_free (self->title);
+  g_free (self->locked);
 
   G_OBJECT_CLASS (natter_conversation_parent_class)->finalize (object);
 }
@@ -109,7 +128,7 @@ natter_conversation_get_property (GObject    *object,
       g_value_set_string (value, self->peer);
       break;
     case PROP_TITLE:
-      g_value_set_string (value, natter_conversation_get_title (self));
+      g_value_set_string (value, self->title);
       break;
     case PROP_PREVIEW:
       g_value_set_string (value, self->preview);
@@ -177,7 +196,10 @@ natter_conversation_class_init (NatterConversationClass *klass)
   /**
    * NatterConversation:title:
    *
-   * What to call the conversation.
+   * What to call the conversation: the name of the contact in the
+   * account's roster (the name the user gave it, else the local part of
+   * its JID), else the local part of the peer's JID, else the JID.  It
+   * follows renames.
    */
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL, ro);
@@ -227,6 +249,57 @@ natter_conversation_init (NatterConversation *self)
 {
 }
 
+static void
+update_title (NatterConversation *self)
+{
+  g_autofree char *fallback = NULL;
+  const char *title = NULL;
+
+  if (self->contact != NULL)
+    title = natter_contact_get_name (self->contact);
+  if (title == NULL)
+    {
+      g_autoptr(XmppJid) jid = xmpp_jid_new (self->peer, NULL);
+
+      if (jid != NULL && xmpp_jid_get_localpart (jid) != NULL)
+        title = fallback = g_strdup (xmpp_jid_get_localpart (jid));
+      else
+        title = self->peer;
+    }
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+static void
+contact_name_cb (NatterConversation *self)
+{
+  update_title (self);
+}
+
+/* The roster changed: the peer may have become, or stopped being, a
+ * contact. */
+static void
+roster_changed_cb (NatterConversation *self)
+{
+  NatterRoster *roster = natter_account_get_roster (self->account);
+  NatterContact *contact = roster != NULL ? natter_roster_lookup (roster, self->peer) : NULL;
+
+  if (contact != self->contact)
+    {
+      if (self->contact != NULL)
+        g_clear_signal_handler (&self->contact_name_id, self->contact);
+      g_set_object (&self->contact, contact);
+      if (contact != NULL)
+        self->contact_name_id = g_signal_connect_object (contact, "notify::name",
+                                                         G_CALLBACK (contact_name_cb), self,
+                                                         G_CONNECT_SWAPPED);
+    }
+  update_title (self);
+}
+
 NatterConversation *
 natter_conversation_new (NatterAccount           *account,
                          NatterStore             *store,
@@ -255,6 +328,11 @@ natter_conversation_new (NatterAccount           *account,
       if (latest->direction == NATTER_STORE_DIRECTION_IN)
         self->last_markable = g_strdup (latest->message_id);
     }
+
+  if (natter_account_get_roster (account) != NULL)
+    g_signal_connect_object (natter_account_get_roster (account), "items-changed",
+                             G_CALLBACK (roster_changed_cb), self, G_CONNECT_SWAPPED);
+  roster_changed_cb (self);
   return self;
 }
 
@@ -438,13 +516,13 @@ natter_conversation_get_peer (NatterConversation *self)
  * natter_conversation_get_title:
  * @self: a conversation
  *
- * Returns: what to call the conversation (for now, the peer's JID)
+ * Returns: what to call the conversation; see #NatterConversation:title
  */
 const char *
 natter_conversation_get_title (NatterConversation *self)
 {
   g_return_val_if_fail (NATTER_IS_CONVERSATION (self), NULL);
-  return self->peer;
+  return self->title;
 }
 
 /**
@@ -548,21 +626,137 @@ natter_conversation_get_messages (NatterConversation  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (self->messages == NULL)
-    self->messages = natter_message_list_new (self->store, self->id, error);
+    {
+      self->messages = natter_message_list_new (self->store, self->id, error);
+      if (self->messages != NULL)
+        natter_message_list_set_conversation (self->messages, self);
+    }
   return self->messages;
 }
 
-static NatterMessage *
-message_for_record (NatterConversation *self,
-                    NatterStoreMessage *record)
+/* The object the open list shows for @record, or a new one. */
+NatterMessage *
+natter_conversation_dup_message (NatterConversation *self,
+                                 NatterStoreMessage *record)
 {
   NatterMessage *message = NULL;
+
+  g_return_val_if_fail (NATTER_IS_CONVERSATION (self), NULL);
+  g_return_val_if_fail (record != NULL, NULL);
 
   if (self->messages != NULL)
     message = natter_message_list_lookup (self->messages, record->id);
   if (message != NULL)
     return g_object_ref (message);
   return natter_message_new_from_record (record);
+}
+
+/* Where replies go: the locked full JID, else the bare JID. */
+const char *
+natter_conversation_get_reply_to (NatterConversation *self)
+{
+  g_return_val_if_fail (NATTER_IS_CONVERSATION (self), NULL);
+  return self->locked != NULL ? self->locked : self->peer;
+}
+
+/* The peer wrote from @from: replies go to that resource, or to the bare
+ * JID when it wrote from the bare JID (RFC 6121 §5.1). */
+void
+natter_conversation_lock_resource (NatterConversation *self,
+                                   XmppJid            *from)
+{
+  g_return_if_fail (NATTER_IS_CONVERSATION (self));
+  g_return_if_fail (from != NULL);
+
+  if (!xmpp_jid_is_bare (from) && g_strcmp0 (xmpp_jid_to_bare_string (from), self->peer) == 0)
+    {
+      g_free (self->locked);
+      self->locked = g_strdup (xmpp_jid_to_string (from));
+    }
+  else
+    g_clear_pointer (&self->locked, g_free);
+}
+
+/* @full_jid went offline (or the session that saw it ended): unlock if it
+ * is the locked resource; %NULL unlocks whatever is locked. */
+void
+natter_conversation_unlock_resource (NatterConversation *self,
+                                     XmppJid            *full_jid)
+{
+  g_return_if_fail (NATTER_IS_CONVERSATION (self));
+
+  if (full_jid == NULL || g_strcmp0 (self->locked, xmpp_jid_to_string (full_jid)) == 0)
+    g_clear_pointer (&self->locked, g_free);
+}
+
+/* Whether the archive is known to hold nothing older than the store. */
+gboolean
+natter_conversation_get_history_complete (NatterConversation *self)
+{
+  g_return_val_if_fail (NATTER_IS_CONVERSATION (self), TRUE);
+
+  if (self->messaging == NULL)
+    return FALSE;
+  return natter_messaging_get_history_complete (self->messaging, self);
+}
+
+static void
+fetch_history_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean complete = FALSE;
+
+  if (!natter_messaging_fetch_history_finish (NATTER_MESSAGING (object), result, &complete,
+                                              &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, complete);
+}
+
+/* Stores the archive's page of this conversation before its oldest
+ * stored message; completes with whether that reached the start. */
+void
+natter_conversation_fetch_history_async (NatterConversation  *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (NATTER_IS_CONVERSATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, natter_conversation_fetch_history_async);
+  if (self->messaging == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The account of %s cannot reach its archive"), self->peer);
+      return;
+    }
+  natter_messaging_fetch_history_async (self->messaging, self, cancellable,
+                                        fetch_history_cb, g_steal_pointer (&task));
+}
+
+gboolean
+natter_conversation_fetch_history_finish (NatterConversation  *self,
+                                          GAsyncResult        *result,
+                                          gboolean            *complete,
+                                          GError             **error)
+{
+  gssize value;
+
+  g_return_val_if_fail (NATTER_IS_CONVERSATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  value = g_task_propagate_int (G_TASK (result), error);
+  if (value < 0)
+    return FALSE;
+  if (complete != NULL)
+    *complete = value != 0;
+  return TRUE;
 }
 
 /**
@@ -611,7 +805,7 @@ natter_conversation_send_async (NatterConversation  *self,
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, message_for_record (self, record), g_object_unref);
+  g_task_return_pointer (task, natter_conversation_dup_message (self, record), g_object_unref);
 }
 
 /**
@@ -730,7 +924,7 @@ natter_conversation_mark_read (NatterConversation *self)
   natter_conversation_set_unread (self, 0);
   if (self->last_markable == NULL || self->messaging == NULL)
     return;
-  to = xmpp_jid_new (self->peer, NULL);
+  to = xmpp_jid_new (natter_conversation_get_reply_to (self), NULL);
   if (to == NULL)
     return;
   stanza = xmpp_message_build_displayed (to, self->last_markable);
@@ -766,9 +960,82 @@ natter_conversation_set_typing (NatterConversation *self,
   self->own_state_time = now;
   if (self->messaging == NULL)
     return;
-  to = xmpp_jid_new (self->peer, NULL);
+  to = xmpp_jid_new (natter_conversation_get_reply_to (self), NULL);
   if (to == NULL)
     return;
   stanza = xmpp_message_build_chat_state (to, (XmppChatState) state);
   natter_messaging_send_stanza (self->messaging, stanza);
+}
+
+/**
+ * natter_conversation_retry_async:
+ * @self: a conversation
+ * @message: an outgoing message of @self in state
+ *   %NATTER_MESSAGE_STATE_FAILED
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the message is back in the outbox
+ * @user_data: data for @callback
+ *
+ * Sends a message that failed (for example bounced with an error) again.
+ * It goes back to %NATTER_MESSAGE_STATE_PENDING, its error is cleared,
+ * and it leaves through the outbox like a new message, now or in the
+ * next session.
+ *
+ * The retry keeps the message's id and origin-id (XEP-0359), as every
+ * resend does (SECURITY.md O1): if the first copy reached the peer after
+ * all, the peer's client drops the second as a duplicate instead of
+ * showing it twice, and a receipt (XEP-0184) or displayed marker
+ * (XEP-0333) for either copy names the one message.  It carries a
+ * `<delay/>` with the time it was written.
+ *
+ * Fails with %G_IO_ERROR_INVALID_ARGUMENT if @message is not a failed
+ * outgoing message of @self.
+ */
+void
+natter_conversation_retry_async (NatterConversation  *self,
+                                 NatterMessage       *message,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (NATTER_IS_CONVERSATION (self));
+  g_return_if_fail (NATTER_IS_MESSAGE (message));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, natter_conversation_retry_async);
+
+  if (self->messaging == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The account of %s cannot send messages"), self->peer);
+      return;
+    }
+  if (!natter_messaging_retry (self->messaging, self, natter_message_get_id (message), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * natter_conversation_retry_finish:
+ * @self: a conversation
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the message is pending again
+ */
+gboolean
+natter_conversation_retry_finish (NatterConversation  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (NATTER_IS_CONVERSATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -69,6 +69,14 @@ void               natter_conversation_correct_last_async  (NatterConversation  
 gboolean           natter_conversation_correct_last_finish (NatterConversation   *self,
                                                             GAsyncResult         *result,
                                                             GError              **error);
+void               natter_conversation_retry_async       (NatterConversation   *self,
+                                                          NatterMessage        *message,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean           natter_conversation_retry_finish      (NatterConversation   *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
 void               natter_conversation_mark_read         (NatterConversation   *self);
 void               natter_conversation_set_typing        (NatterConversation   *self,
                                                           NatterChatState       state);

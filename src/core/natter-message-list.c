@@ -15,11 +15,12 @@
  *
  * A #GListModel of #NatterMessage for one conversation, oldest first.  It
  * opens with the newest %NATTER_MESSAGE_LIST_PAGE rows of the store and
- * grows backwards only when natter_message_list_load_older() is called
+ * grows backwards only when natter_message_list_request_older() is called
  * (the view scrolled up), so opening a conversation costs one page, not
- * its history.  New messages are inserted at their (timestamp, id)
- * position; a state change notifies the message object and is not an
- * items-changed.
+ * its history.  When the store holds nothing older, the same call pages
+ * the account's archive (XEP-0313) backwards for this conversation.  New
+ * messages are inserted at their (timestamp, id) position; a state change
+ * notifies the message object and is not an items-changed.
  */
 struct _NatterMessageList
 {
@@ -29,7 +30,12 @@ struct _NatterMessageList
   gint64       conversation_id;
   GPtrArray   *items;     /* NatterMessage, by (timestamp, id) */
   GHashTable  *by_id;     /* gint64 * -> NatterMessage (borrowed) */
-  gboolean     at_start;  /* the store has nothing older than items[0] */
+  NatterConversation *conversation;  /* weak; pages the archive */
+  GCancellable *cancellable;
+  gboolean     store_at_start;    /* the store has nothing older than items[0] */
+  gboolean     archive_complete;  /* nor has the archive */
+  gboolean     at_start;          /* both */
+  gboolean     loading_older;
 };
 
 static void natter_message_list_model_init (GListModelInterface *iface);
@@ -41,6 +47,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (NatterMessageList, natter_message_list, G_TYPE_OB
 enum {
   PROP_0,
   PROP_AT_START,
+  PROP_LOADING_OLDER,
   PROP_N_ITEMS,
   N_PROPS
 };
@@ -83,6 +90,14 @@ natter_message_list_dispose (GObject *object)
 {
   NatterMessageList *self = NATTER_MESSAGE_LIST (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->conversation != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->conversation),
+                                    (gpointer *) &self->conversation);
+      self->conversation = NULL;
+    }
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_object (&self->store);
@@ -103,6 +118,9 @@ natter_message_list_get_property (GObject    *object,
     case PROP_AT_START:
       g_value_set_boolean (value, self->at_start);
       break;
+    case PROP_LOADING_OLDER:
+      g_value_set_boolean (value, self->loading_older);
+      break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->items->len);
       break;
@@ -122,11 +140,21 @@ natter_message_list_class_init (NatterMessageListClass *klass)
   /**
    * NatterMessageList:at-start:
    *
-   * Whether the list holds the oldest stored message of the conversation;
-   * older history can then only come from the server's archive.
+   * Whether the list holds the very first message of the conversation:
+   * neither the store nor the server's archive has anything older, so
+   * natter_message_list_request_older() has nothing left to do.
    */
   properties[PROP_AT_START] =
     g_param_spec_boolean ("at-start", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * NatterMessageList:loading-older:
+   *
+   * Whether natter_message_list_request_older() is waiting for the
+   * server's archive.
+   */
+  properties[PROP_LOADING_OLDER] =
+    g_param_spec_boolean ("loading-older", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * NatterMessageList:n-items:
@@ -145,6 +173,9 @@ natter_message_list_init (NatterMessageList *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  /* Without a conversation there is no archive to page. */
+  self->archive_complete = TRUE;
 }
 
 static void
@@ -159,13 +190,48 @@ index_message (NatterMessageList *self,
 }
 
 static void
-set_at_start (NatterMessageList *self,
-              gboolean           at_start)
+update_at_start (NatterMessageList *self)
 {
+  gboolean at_start = self->store_at_start && self->archive_complete;
+
   if (self->at_start == at_start)
     return;
   self->at_start = at_start;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AT_START]);
+}
+
+static void
+set_store_at_start (NatterMessageList *self,
+                    gboolean           store_at_start)
+{
+  self->store_at_start = store_at_start;
+  update_at_start (self);
+}
+
+static void
+set_loading_older (NatterMessageList *self,
+                   gboolean           loading_older)
+{
+  if (self->loading_older == loading_older)
+    return;
+  self->loading_older = loading_older;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING_OLDER]);
+}
+
+/* The conversation whose archive natter_message_list_request_older()
+ * pages once the store has nothing older. */
+void
+natter_message_list_set_conversation (NatterMessageList  *self,
+                                      NatterConversation *conversation)
+{
+  g_return_if_fail (NATTER_IS_MESSAGE_LIST (self));
+  g_return_if_fail (NATTER_IS_CONVERSATION (conversation));
+  g_return_if_fail (self->conversation == NULL);
+
+  self->conversation = conversation;
+  g_object_add_weak_pointer (G_OBJECT (conversation), (gpointer *) &self->conversation);
+  self->archive_complete = natter_conversation_get_history_complete (conversation);
+  update_at_start (self);
 }
 
 NatterMessageList *
@@ -198,7 +264,8 @@ natter_message_list_new (NatterStore  *store,
       g_ptr_array_add (self->items, message);
       index_message (self, message);
     }
-  self->at_start = rows->len < NATTER_MESSAGE_LIST_PAGE;
+  self->store_at_start = rows->len < NATTER_MESSAGE_LIST_PAGE;
+  self->at_start = self->store_at_start && self->archive_complete;
   return g_steal_pointer (&self);
 }
 
@@ -246,7 +313,7 @@ natter_message_list_add_record (NatterMessageList  *self,
       return message;
     }
 
-  if (self->items->len > 0 && !self->at_start &&
+  if (self->items->len > 0 && !self->store_at_start &&
       compare_position (g_ptr_array_index (self->items, 0), record->timestamp, record->id) > 0)
     return NULL;
 
@@ -272,9 +339,8 @@ natter_message_list_add_record (NatterMessageList  *self,
  * @error: return location for a #GError
  *
  * Pages in up to @n stored messages older than the oldest shown, with one
- * items-changed at position 0.  When it returns 0 without an error, the
- * store holds nothing older (#NatterMessageList:at-start): the caller may
- * page the server's archive backwards.
+ * items-changed at position 0.  It never asks the server: views call
+ * natter_message_list_request_older(), which also pages the archive.
  *
  * Returns: the number of messages added
  */
@@ -332,8 +398,98 @@ natter_message_list_load_older (NatterMessageList  *self,
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
         }
     }
-  set_at_start (self, rows->len < n);
+  set_store_at_start (self, rows->len < n);
   return added;
+}
+
+static void
+history_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(NatterMessageList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean complete = FALSE;
+
+  if (!natter_conversation_fetch_history_finish (NATTER_CONVERSATION (object), result,
+                                                 &complete, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("message list: cannot page the archive: %s", error->message);
+          set_loading_older (self, FALSE);
+        }
+      return;
+    }
+
+  /* The page is stored: show it, as one block in front. */
+  g_object_freeze_notify (G_OBJECT (self));
+  self->archive_complete = complete;
+  natter_message_list_load_older (self, NATTER_MESSAGE_LIST_PAGE, &error);
+  if (error != NULL)
+    g_debug ("message list: cannot read the archive page back: %s", error->message);
+  update_at_start (self);
+  set_loading_older (self, FALSE);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * natter_message_list_request_older:
+ * @self: a list
+ *
+ * What a view calls when the user scrolls to the top.  Pages in the next
+ * %NATTER_MESSAGE_LIST_PAGE older messages from the store; when the store
+ * has nothing older and the server's archive is not known to be
+ * complete for this conversation, asks the account's archive (XEP-0313,
+ * `with` the peer, the page before the oldest stored stanza-id), stores
+ * that page in one transaction (duplicates are dropped as always) and
+ * then shows its new messages, as one items-changed at position 0.
+ * #NatterMessageList:loading-older is %TRUE while the archive is asked;
+ * #NatterMessageList:at-start turns %TRUE once neither has anything
+ * older.  A call while loading, or at the start, does nothing.
+ */
+void
+natter_message_list_request_older (NatterMessageList *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (NATTER_IS_MESSAGE_LIST (self));
+
+  if (self->loading_older || self->at_start)
+    return;
+  if (!self->store_at_start &&
+      natter_message_list_load_older (self, NATTER_MESSAGE_LIST_PAGE, &error) > 0)
+    return;
+  if (error != NULL)
+    {
+      g_debug ("message list: cannot page the store: %s", error->message);
+      return;
+    }
+  if (!self->store_at_start || self->archive_complete)
+    return;
+  if (self->conversation == NULL)
+    {
+      self->archive_complete = TRUE;
+      update_at_start (self);
+      return;
+    }
+
+  set_loading_older (self, TRUE);
+  natter_conversation_fetch_history_async (self->conversation, self->cancellable,
+                                           history_cb, g_object_ref (self));
+}
+
+/**
+ * natter_message_list_get_loading_older:
+ * @self: a list
+ *
+ * Returns: whether the server's archive is being asked for older messages
+ */
+gboolean
+natter_message_list_get_loading_older (NatterMessageList *self)
+{
+  g_return_val_if_fail (NATTER_IS_MESSAGE_LIST (self), FALSE);
+  return self->loading_older;
 }
 
 int
@@ -355,7 +511,8 @@ natter_message_list_compare_records (gconstpointer a,
  * natter_message_list_get_at_start:
  * @self: a list
  *
- * Returns: whether the oldest stored message is in the list
+ * Returns: whether the list starts with the conversation's first message:
+ *   neither the store nor the archive has anything older
  */
 gboolean
 natter_message_list_get_at_start (NatterMessageList *self)

@@ -17,11 +17,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NatterMessageList, natter_message_list, NATTER, MESSAGE_LIST, GObject)
 
-guint          natter_message_list_load_older (NatterMessageList  *self,
-                                               guint               n,
-                                               GError            **error);
-gboolean       natter_message_list_get_at_start (NatterMessageList *self);
-NatterMessage *natter_message_list_lookup     (NatterMessageList  *self,
-                                               gint64              message_id);
+void           natter_message_list_request_older     (NatterMessageList  *self);
+guint          natter_message_list_load_older        (NatterMessageList  *self,
+                                                      guint               n,
+                                                      GError            **error);
+gboolean       natter_message_list_get_at_start      (NatterMessageList  *self);
+gboolean       natter_message_list_get_loading_older (NatterMessageList  *self);
+NatterMessage *natter_message_list_lookup            (NatterMessageList  *self,
+                                                      gint64              message_id);
 
 G_END_DECLS

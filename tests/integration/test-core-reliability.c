@@ -453,6 +453,83 @@ test_crash_pending (void)
   fixture_stop (fixture);
 }
 
+/* (h) A message written while the client reconnects to resume its
+ * session waits in the outbox and goes out once the session is resumed,
+ * not only after the next fresh session. */
+static void
+test_written_while_resuming (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(Device) dan = device_new (fixture, DAN, "desk", fixture->proxy);
+  g_autoptr(Device) eve = device_new (fixture, EVE, "desk", NULL);
+  g_autoptr(NatterMessage) message = NULL;
+
+  g_assert_cmpuint (natter_test_proxy_cut (fixture->proxy), >=, 1);
+  WAIT_FOR (natter_account_get_state (dan->account) != NATTER_ACCOUNT_STATE_ONLINE,
+            "dan to notice the cut");
+  message = send_text (open_conversation (dan, EVE), "written while resuming");
+  g_assert_cmpint (natter_message_get_state (message), ==, NATTER_MESSAGE_STATE_PENDING);
+  WAIT_FOR (natter_account_get_state (dan->account) == NATTER_ACCOUNT_STATE_ONLINE,
+            "dan back online");
+  g_assert_true (xmpp_client_get_resumed (natter_account_get_client (dan->account)));
+  WAIT_FOR_S (natter_message_get_state (message) >= NATTER_MESSAGE_STATE_SENT, 10,
+              "the message sent on the resumed session");
+  WAIT_FOR (count (eve, DAN) == 1, "the message at eve");
+}
+
+/* (g) Messages the server replays on resumption keep their place.
+ * Prosody stamps each stanza it queues for a session with a `<delay/>`
+ * of whole seconds; one queued while dan's connection was cut must not
+ * be filed before the one dan received live just before the cut, within
+ * the same second.  Each round starts early in a second so that both fall
+ * into it. */
+static void
+test_resumed_delivery_keeps_order (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(Device) dan = device_new (fixture, DAN, "desk", fixture->proxy);
+  g_autoptr(Device) eve = device_new (fixture, EVE, "desk", NULL);
+  NatterConversation *to_dan = open_conversation (eve, DAN);
+  g_autoptr(GPtrArray) rows = NULL;
+  guint sent = 0, same_second = 0;
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autofree char *first = g_strdup_printf ("eve %04u", sent++);
+      g_autofree char *second = g_strdup_printf ("eve %04u", sent++);
+      g_autoptr(NatterMessage) a = NULL;
+      g_autoptr(NatterMessage) b = NULL;
+      gint64 start;
+
+      WAIT_FOR (natter_account_get_state (dan->account) == NATTER_ACCOUNT_STATE_ONLINE,
+                "dan online");
+      while (g_get_real_time () % G_USEC_PER_SEC > G_USEC_PER_SEC / 10)
+        g_main_context_iteration (NULL, FALSE);
+      start = g_get_real_time () / G_USEC_PER_SEC;
+
+      a = send_text (to_dan, first);
+      WAIT_FOR (count (dan, EVE) == sent - 1, "the first message at dan");
+      g_assert_cmpuint (natter_test_proxy_cut (fixture->proxy), >=, 1);
+      b = send_text (to_dan, second);
+      WAIT_FOR (natter_message_get_state (b) >= NATTER_MESSAGE_STATE_SENT, "the second sent");
+      if (g_get_real_time () / G_USEC_PER_SEC == start)
+        same_second++;
+      WAIT_FOR (count (dan, EVE) == sent, "the second message at dan");
+    }
+  g_test_message ("%u of 3 rounds within one second", same_second);
+  g_assert_cmpuint (same_second, >=, 1);
+
+  rows = all_rows (dan, EVE);
+  g_assert_cmpuint (rows->len, ==, sent);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      NatterStoreMessage *row = g_ptr_array_index (rows, i);
+      g_autofree char *body = g_strdup_printf ("eve %04u", i);
+
+      g_assert_cmpstr (row->body, ==, body);
+    }
+}
+
 /* (b) The torture test. */
 
 typedef struct
@@ -660,6 +737,10 @@ main (int   argc,
   g_test_add ("/natter/core/reliability/send-while-cut", Fixture, NULL,
               fixture_set_up, test_send_while_cut, fixture_tear_down);
   g_test_add_func ("/natter/core/reliability/crash-pending", test_crash_pending);
+  g_test_add ("/natter/core/reliability/resumed-delivery-keeps-order", Fixture, NULL,
+              fixture_set_up, test_resumed_delivery_keeps_order, fixture_tear_down);
+  g_test_add ("/natter/core/reliability/written-while-resuming", Fixture, NULL,
+              fixture_set_up, test_written_while_resuming, fixture_tear_down);
   g_test_add ("/natter/core/reliability/torture", Fixture, NULL,
               fixture_set_up, test_torture, fixture_tear_down);
 

@@ -185,7 +185,8 @@ chat (GApplication *app,
   NATTER_TEST_UI_WAIT (natter_conversation_get_unread (bob_alice) == 1, TIMEOUT);
   g_assert_cmpuint (g_list_model_get_n_items (natter_window_get_conversations (window)), ==, 2);
   g_assert_true (natter_notifier_lookup (notifier, bob_alice, &title, &body));
-  g_assert_nonnull (strstr (title, ALICE));
+  /* (Alice is not in Bob's roster: her name is her address's localpart.) */
+  g_assert_true (g_str_has_prefix (title, "alice "));
   g_assert_nonnull (strstr (title, BOB));
   g_assert_cmpstr (body, ==, TRICKY_BODY);
   g_assert_false (natter_notifier_lookup (notifier, alice_bob, NULL, NULL));
@@ -194,7 +195,7 @@ chat (GApplication *app,
   {
     g_autofree char *shown = NULL;
 
-    g_assert_true (natter_test_notifications_lookup (fixture->desktop, ALICE, &shown));
+    g_assert_true (natter_test_notifications_lookup (fixture->desktop, "alice", &shown));
     g_assert_cmpstr (shown, ==, TRICKY_BODY);
   }
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Natter (1)");
