@@ -418,7 +418,14 @@ natter_conversation_add_record (NatterConversation *self,
 
   if (record->replaces != 0 && record->replaces != record->id)
     {
+      g_autoptr(NatterStoreMessage) original = natter_store_get_message (self->store,
+                                                                         record->replaces, NULL);
+
       natter_conversation_refresh_message (self, record->replaces);
+      /* The preview shows the newest message as corrected. */
+      if (original != NULL && original->body != NULL &&
+          original->timestamp >= self->last_activity)
+        set_string_prop (self, &self->preview, original->body, PROP_PREVIEW);
       return;
     }
 

@@ -319,6 +319,8 @@ natter_application_shutdown (GApplication *app)
 
   if (self->accounts != NULL)
     natter_account_list_disconnect_all (self->accounts);
+  if (self->notifier != NULL)
+    natter_notifier_withdraw_all (self->notifier);
   g_clear_object (&self->notifier);
   g_clear_pointer (&self->messaging, g_hash_table_unref);
   g_clear_object (&self->conversations);

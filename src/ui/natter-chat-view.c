@@ -217,8 +217,8 @@ load_older_cb (gpointer user_data)
   NatterChatView *self = user_data;
 
   self->older_idle_id = 0;
-  if (self->messages != NULL)
-    natter_message_list_load_older (self->messages, NATTER_MESSAGE_LIST_PAGE, NULL);
+  if (self->messages != NULL && !natter_message_list_get_loading_older (self->messages))
+    natter_message_list_request_older (self->messages);
   return G_SOURCE_REMOVE;
 }
 
@@ -466,6 +466,35 @@ on_composer_typing_cb (NatterChatView  *self,
     natter_conversation_set_typing (self->conversation, state);
 }
 
+static void
+retry_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(NatterChatView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!natter_conversation_retry_finish (NATTER_CONVERSATION (object), result, &error))
+    show_error (self, error);
+}
+
+/* chat.retry (message id): sends a failed message again. */
+static void
+retry_activated_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  NatterChatView *self = NATTER_CHAT_VIEW (widget);
+  NatterMessage *message;
+
+  if (self->messages == NULL || self->conversation == NULL)
+    return;
+  message = natter_message_list_lookup (self->messages, g_variant_get_int64 (parameter));
+  if (message != NULL)
+    natter_conversation_retry_async (self->conversation, message, self->cancellable,
+                                     retry_cb, g_object_ref (self));
+}
+
 /* ------------------------------------------------------------------------
  * GObject
  * ------------------------------------------------------------------------ */
@@ -627,6 +656,7 @@ natter_chat_view_class_init (NatterChatViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "chat.jump-to-latest", NULL,
                                    jump_to_latest_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.retry", "x", retry_activated_cb);
 
   g_type_ensure (NATTER_TYPE_COMPOSER);
   gtk_widget_class_set_template_from_resource (widget_class,

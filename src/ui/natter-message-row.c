@@ -123,7 +123,7 @@ update_state (NatterMessageRow *self)
   gtk_widget_set_visible (self->error_box,
                           state == NATTER_MESSAGE_STATE_FAILED ||
                           state == NATTER_MESSAGE_STATE_UNDECRYPTABLE);
-  gtk_widget_set_visible (self->retry_button, FALSE);
+  gtk_widget_set_visible (self->retry_button, outgoing && state == NATTER_MESSAGE_STATE_FAILED);
   if (state == NATTER_MESSAGE_STATE_FAILED)
     gtk_label_set_text (self->error_label, error != NULL && error[0] != '\0'
                                            ? error : _("The message could not be sent."));

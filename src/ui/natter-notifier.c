@@ -177,6 +177,35 @@ items_changed_cb (NatterNotifier *self,
     }
 }
 
+/**
+ * natter_notifier_withdraw_all:
+ * @self: a notifier
+ *
+ * Takes every notification Natter shows off the desktop, as the
+ * application shuts down: they name conversations of a process that is
+ * going away.  (GLib 2.74's freedesktop backend also recurses without end
+ * when it is finalized with notifications still listed.)
+ */
+void
+natter_notifier_withdraw_all (NatterNotifier *self)
+{
+  GHashTableIter iter;
+  gpointer conversation;
+
+  g_return_if_fail (NATTER_IS_NOTIFIER (self));
+
+  if (self->application == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->shown);
+  while (g_hash_table_iter_next (&iter, &conversation, NULL))
+    {
+      g_autofree char *id = natter_notifier_dup_id (conversation);
+
+      g_application_withdraw_notification (self->application, id);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
 static void
 natter_notifier_dispose (GObject *object)
 {

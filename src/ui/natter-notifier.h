@@ -22,5 +22,6 @@ gboolean        natter_notifier_lookup   (NatterNotifier         *self,
                                           const char            **title,
                                           const char            **body);
 char           *natter_notifier_dup_id   (NatterConversation     *conversation) G_GNUC_WARN_UNUSED_RESULT;
+void            natter_notifier_withdraw_all (NatterNotifier     *self);
 
 G_END_DECLS

@@ -245,6 +245,9 @@ chat (GApplication *app,
   NATTER_TEST_UI_WAIT (last_body_is (alice_bob, "Hello Alice") &&
                        natter_message_get_edited (last_message (alice_bob)), TIMEOUT);
   NATTER_TEST_UI_WAIT (last_body_is (bob_alice, "Hello Alice"), TIMEOUT);
+  /* Both sidebars show the corrected text. */
+  g_assert_cmpstr (natter_conversation_get_preview (alice_bob), ==, "Hello Alice");
+  g_assert_cmpstr (natter_conversation_get_preview (bob_alice), ==, "Hello Alice");
 
   /* Back in Alice's conversation: her draft, Bob's corrected answer. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-conversation", NULL);
@@ -341,6 +344,38 @@ chat (GApplication *app,
     g_assert_null (natter_roster_lookup (natter_account_get_roster (alice), "carol@" NATTER_TEST_DOMAIN));
     gtk_window_close (dialog);
   }
+
+  /* A message to someone who does not exist bounces: the row says why
+   * and offers to send it again, which the user can do. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-chat", "(ss)", ALICE,
+                              "nobody@" NATTER_TEST_DOMAIN);
+  {
+    NatterConversation *nobody = natter_chat_view_get_conversation (view);
+    NatterMessage *bounced;
+    GtkWidget *retry;
+
+    type_and_send (window, "anyone there?");
+    NATTER_TEST_UI_WAIT (last_body_is (nobody, "anyone there?") &&
+                         natter_message_get_state (last_message (nobody)) ==
+                         NATTER_MESSAGE_STATE_FAILED, TIMEOUT);
+    bounced = last_message (nobody);
+    g_assert_nonnull (natter_message_get_error (bounced));
+    natter_test_ui_wait_for_frame (GTK_WIDGET (window));
+    row = find_message_row (window, bounced);
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL,
+                                                                         natter_message_get_error (bounced))));
+    retry = natter_test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_BUTTON, "_Retry");
+    g_assert_true (gtk_widget_is_visible (retry));
+    natter_test_ui_save_screens (GTK_WINDOW (window), "chat-failed", 700);
+    g_assert_true (gtk_widget_activate_action (retry, "chat.retry", "x", natter_message_get_id (bounced)));
+    NATTER_TEST_UI_WAIT (natter_message_get_state (bounced) != NATTER_MESSAGE_STATE_FAILED, TIMEOUT);
+    NATTER_TEST_UI_WAIT (natter_message_get_state (bounced) == NATTER_MESSAGE_STATE_FAILED, TIMEOUT);
+    /* Once, not twice: retrying resends the same message. */
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (natter_conversation_get_messages (nobody, NULL))),
+                      ==, 1);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-chat", "(ss)", BOB, ALICE);
 
   /* A broken link changes nothing. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-uri",
@@ -449,26 +484,41 @@ history (GApplication *app,
   g_assert_true (natter_chat_view_get_at_latest (view));
 }
 
+/* Each test runs in a process of its own: GLib 2.74's freedesktop
+ * notification backend outlives its GApplication while notifications are
+ * pending, and a second application in the same process then crashes in
+ * it (ASan: unbounded recursion in its dispose).  Natter itself runs one
+ * application per process. */
 static void
-test_history (Fixture       *fixture,
-              gconstpointer  data)
+run_isolated (NatterTestUiAppFunc func)
 {
-  NatterApplication *app = natter_application_new ();
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+      NatterApplication *app;
 
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_cmpint (natter_test_ui_run_application (G_APPLICATION (app), history, fixture), ==, 0);
-  g_assert_finalize_object (app);
+      fixture_set_up (&fixture, NULL);
+      app = natter_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_cmpint (natter_test_ui_run_application (G_APPLICATION (app), func, &fixture), ==, 0);
+      g_assert_finalize_object (app);
+      fixture_tear_down (&fixture, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
 }
 
 static void
-test_chat (Fixture       *fixture,
-           gconstpointer  data)
+test_history (void)
 {
-  NatterApplication *app = natter_application_new ();
+  run_isolated (history);
+}
 
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_cmpint (natter_test_ui_run_application (G_APPLICATION (app), chat, fixture), ==, 0);
-  g_assert_finalize_object (app);
+static void
+test_chat (void)
+{
+  run_isolated (chat);
 }
 
 int
@@ -478,10 +528,8 @@ main (int   argc,
   natter_test_ui_init (&argc, &argv);
   adw_init ();
 
-  g_test_add ("/natter/ui/chat/two-accounts", Fixture, NULL,
-              fixture_set_up, test_chat, fixture_tear_down);
-  g_test_add ("/natter/ui/chat/history", Fixture, NULL,
-              fixture_set_up, test_history, fixture_tear_down);
+  g_test_add_func ("/natter/ui/chat/two-accounts", test_chat);
+  g_test_add_func ("/natter/ui/chat/history", test_history);
 
   return g_test_run ();
 }
