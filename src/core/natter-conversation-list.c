@@ -292,6 +292,10 @@ natter_conversation_list_ensure (NatterConversationList  *self,
   if (record == NULL)
     return NULL;
   conversation = natter_conversation_new (account, self->store, record);
+  /* End-to-end encryption by default with someone who has OMEMO devices. */
+  if (natter_account_get_omemo (account) != NULL &&
+      natter_omemo_has_devices (natter_account_get_omemo (account), peer))
+    natter_conversation_set_encryption (conversation, NATTER_MESSAGE_ENCRYPTION_OMEMO);
   natter_conversation_set_messaging (conversation, g_hash_table_lookup (self->senders, account));
   position = insert_sorted (self, conversation);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);

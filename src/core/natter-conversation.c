@@ -48,6 +48,7 @@ struct _NatterConversation
   gint64             last_activity;
   guint              unread;
   char              *draft;
+  NatterMessageEncryption encryption;
   NatterChatState    chat_state;
   NatterMessageList *messages;
 
@@ -73,6 +74,7 @@ enum {
   PROP_UNREAD,
   PROP_DRAFT,
   PROP_CHAT_STATE,
+  PROP_ENCRYPTION,
   N_PROPS
 };
 
@@ -145,6 +147,9 @@ natter_conversation_get_property (GObject    *object,
     case PROP_CHAT_STATE:
       g_value_set_enum (value, self->chat_state);
       break;
+    case PROP_ENCRYPTION:
+      g_value_set_enum (value, self->encryption);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -160,6 +165,9 @@ natter_conversation_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_ENCRYPTION:
+      natter_conversation_set_encryption (self, g_value_get_enum (value));
+      break;
     case PROP_DRAFT:
       natter_conversation_set_draft (self, g_value_get_string (value));
       break;
@@ -241,6 +249,17 @@ natter_conversation_class_init (NatterConversationClass *klass)
     g_param_spec_enum ("chat-state", NULL, NULL, NATTER_TYPE_CHAT_STATE,
                        NATTER_CHAT_STATE_NONE, ro);
 
+  /**
+   * NatterConversation:encryption:
+   *
+   * How new messages are sent: %NATTER_MESSAGE_ENCRYPTION_OMEMO never
+   * falls back to plaintext.  Kept in the store.
+   */
+  properties[PROP_ENCRYPTION] =
+    g_param_spec_enum ("encryption", NULL, NULL, NATTER_TYPE_MESSAGE_ENCRYPTION,
+                       NATTER_MESSAGE_ENCRYPTION_NONE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -320,6 +339,8 @@ natter_conversation_new (NatterAccount           *account,
   self->last_activity = record->last_activity;
   self->unread = record->unread;
   self->draft = g_strdup (record->draft);
+  self->encryption = record->encryption == NATTER_STORE_ENCRYPTION_OMEMO
+                     ? NATTER_MESSAGE_ENCRYPTION_OMEMO : NATTER_MESSAGE_ENCRYPTION_NONE;
 
   latest = natter_store_get_latest_message (store, record->id, NULL);
   if (latest != NULL)
@@ -601,6 +622,44 @@ natter_conversation_set_draft (NatterConversation *self,
     return;
   natter_store_set_conversation_draft (self->store, self->id, draft, NULL);
   set_string_prop (self, &self->draft, draft, PROP_DRAFT);
+}
+
+/**
+ * natter_conversation_get_encryption:
+ * @self: a conversation
+ *
+ * Returns: how new messages are sent
+ */
+NatterMessageEncryption
+natter_conversation_get_encryption (NatterConversation *self)
+{
+  g_return_val_if_fail (NATTER_IS_CONVERSATION (self), NATTER_MESSAGE_ENCRYPTION_NONE);
+
+  return self->encryption;
+}
+
+/**
+ * natter_conversation_set_encryption:
+ * @self: a conversation
+ * @encryption: how new messages are to be sent
+ *
+ * Chooses end-to-end encryption (or none) for the messages sent from now
+ * on, and keeps the choice in the store.
+ */
+void
+natter_conversation_set_encryption (NatterConversation      *self,
+                                    NatterMessageEncryption  encryption)
+{
+  g_return_if_fail (NATTER_IS_CONVERSATION (self));
+
+  if (self->encryption == encryption)
+    return;
+  self->encryption = encryption;
+  natter_store_set_conversation_encryption (self->store, self->id,
+                                            encryption == NATTER_MESSAGE_ENCRYPTION_OMEMO
+                                            ? NATTER_STORE_ENCRYPTION_OMEMO
+                                            : NATTER_STORE_ENCRYPTION_NONE, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCRYPTION]);
 }
 
 /**

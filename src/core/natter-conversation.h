@@ -50,6 +50,9 @@ const char        *natter_conversation_get_draft         (NatterConversation   *
 void               natter_conversation_set_draft         (NatterConversation   *self,
                                                           const char           *draft);
 NatterChatState    natter_conversation_get_chat_state    (NatterConversation   *self);
+NatterMessageEncryption natter_conversation_get_encryption (NatterConversation   *self);
+void               natter_conversation_set_encryption    (NatterConversation   *self,
+                                                          NatterMessageEncryption encryption);
 NatterMessageList *natter_conversation_get_messages      (NatterConversation   *self,
                                                           GError              **error);
 void               natter_conversation_send_async        (NatterConversation   *self,

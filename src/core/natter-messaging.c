@@ -14,6 +14,8 @@
 #include "natter-account-private.h"
 #include "natter-account.h"
 #include "natter-conversation-private.h"
+#include "natter-error.h"
+#include "natter-omemo-message.h"
 
 /**
  * NatterMessaging:
@@ -137,6 +139,7 @@ typedef struct
   gint64           conversation_id;
   gint64           message_id;
   char            *origin_id;
+  XmppNode        *stanza;      /* waiting for OMEMO encryption */
 } SendData;
 
 static void
@@ -144,6 +147,7 @@ send_data_free (SendData *data)
 {
   g_object_unref (data->self);
   g_free (data->origin_id);
+  g_clear_pointer (&data->stanza, xmpp_node_unref);
   g_free (data);
 }
 
@@ -215,6 +219,52 @@ recipient_of (NatterMessaging *self,
   return *to_free;
 }
 
+/* A message that cannot be encrypted fails, saying why (which devices),
+ * and is not sent: the user chose encryption. */
+static void
+encrypted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SendData *data = user_data;
+  NatterMessaging *self = data->self;
+  g_autoptr(XmppNode) encrypted = NULL;
+  g_autoptr(GError) error = NULL;
+  NatterConversation *conversation;
+
+  encrypted = natter_omemo_encrypt_finish (NATTER_OMEMO (object), result, &error);
+  if (encrypted != NULL && self->client != NULL &&
+      xmpp_client_get_state (self->client) == XMPP_CLIENT_ONLINE)
+    {
+      XmppNode *stanza = g_steal_pointer (&data->stanza);
+
+      natter_omemo_message_seal (stanza, encrypted);
+      xmpp_client_send_async (self->client, stanza, self->cancellable, send_cb, data);
+      xmpp_node_unref (stanza);
+      return;
+    }
+
+  if (self->in_flight != NULL)
+    g_hash_table_remove (self->in_flight, data->origin_id);
+  if (encrypted == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, NATTER_ERROR, NATTER_ERROR_NOT_CONNECTED) && self->store != NULL)
+    {
+      g_autoptr(GError) store_error = NULL;
+
+      g_debug ("messaging: message %" G_GINT64_FORMAT " not encrypted: %s",
+               data->message_id, error->message);
+      if (!natter_store_set_message_state (self->store, data->message_id,
+                                           NATTER_STORE_MESSAGE_STATE_FAILED, error->message,
+                                           &store_error))
+        g_warning ("messaging: cannot mark a message as failed: %s", store_error->message);
+      conversation = natter_conversation_list_lookup_id (self->conversations,
+                                                         data->conversation_id);
+      if (conversation != NULL)
+        natter_conversation_refresh_message (conversation, data->message_id);
+    }
+  send_data_free (data);
+}
+
 static void
 transmit (NatterMessaging    *self,
           NatterStoreMessage *record)
@@ -262,6 +312,18 @@ transmit (NatterMessaging    *self,
   data->conversation_id = record->conversation_id;
   data->message_id = record->id;
   data->origin_id = g_strdup (record->origin_id);
+  if (record->encryption == NATTER_STORE_ENCRYPTION_OMEMO)
+    {
+      /* Encrypted at every attempt (the keys a resend needs may differ);
+       * never sent in plaintext instead. */
+      g_autoptr(XmppJid) bare = xmpp_jid_dup_bare (to);
+
+      data->stanza = g_steal_pointer (&stanza);
+      natter_omemo_encrypt_async (natter_account_get_omemo (self->account),
+                                  xmpp_jid_to_bare_string (bare), record->body,
+                                  self->cancellable, encrypted_cb, data);
+      return;
+    }
   xmpp_client_send_async (self->client, stanza, self->cancellable, send_cb, data);
 }
 
@@ -307,6 +369,8 @@ natter_messaging_send_body (NatterMessaging     *self,
   record->timestamp = g_get_real_time ();
   record->state = NATTER_STORE_MESSAGE_STATE_PENDING;
   record->replaces_ref = g_strdup (replace_id);
+  if (natter_conversation_get_encryption (conversation) == NATTER_MESSAGE_ENCRYPTION_OMEMO)
+    record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
 
   /* Write-ahead: stored before anything goes on the wire (O1). */
   if (!natter_store_insert_message (self->store, record, NULL, error))
@@ -435,6 +499,13 @@ record_for_message (NatterMessaging    *self,
     record->flags = NATTER_STORE_MESSAGE_FLAG_MAM;
   else if (provenance != XMPP_MESSAGE_PROVENANCE_LIVE)
     record->flags = NATTER_STORE_MESSAGE_FLAG_CARBON;
+  /* An OMEMO message is what it holds for this device, or why it cannot
+   * be read; a key transport element is no message at all. */
+  if (!natter_omemo_message_open (natter_account_get_omemo (self->account), message, record))
+    {
+      natter_store_message_unref (record);
+      return NULL;
+    }
   return record;
 }
 
@@ -784,6 +855,8 @@ message_cb (XmppMessages *messages,
   if (from_peer)
     lock_resource (self, conversation, xmpp_message_get_from (message));
   record = record_for_message (self, message, outgoing, conversation);
+  if (record == NULL)
+    return;
   keep_live_order (self, record);
   /* Committed before the engine counts the stanza as handled (I1). */
   if (!natter_store_insert_message (self->store, record, &result, &error))
@@ -1170,7 +1243,13 @@ records_for_page (NatterMessaging    *self,
       if (conversation == NULL)
         continue;
       natter_conversation_set_messaging (conversation, self);
-      g_ptr_array_add (records, record_for_message (self, message, outgoing, conversation));
+      {
+        NatterStoreMessage *record = record_for_message (self, message, outgoing, conversation);
+
+        if (record == NULL)
+          continue;
+        g_ptr_array_add (records, record);
+      }
       g_array_append_val (positions, i);
     }
 

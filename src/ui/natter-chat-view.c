@@ -41,6 +41,8 @@ struct _NatterChatView
 
   AdwWindowTitle     *window_title;
   GtkMenuButton      *menu_button;
+  GtkToggleButton    *encryption_button;
+  gboolean            updating;
   GSignalGroup       *roster_signals;
   GtkScrolledWindow  *scroller;
   GtkListView        *message_list;
@@ -129,6 +131,37 @@ update_menu (NatterChatView *self,
             blocked ? "win.unblock-contact" : "win.block-contact",
             g_variant_new ("(ss)", natter_account_get_jid (account), peer));
   gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+}
+
+/* The lock in the header: on, messages go with OMEMO or not at all. */
+static void
+update_encryption (NatterChatView *self)
+{
+  gboolean on;
+
+  if (self->conversation == NULL)
+    return;
+  on = natter_conversation_get_encryption (self->conversation) == NATTER_MESSAGE_ENCRYPTION_OMEMO;
+  self->updating = TRUE;
+  gtk_toggle_button_set_active (self->encryption_button, on);
+  self->updating = FALSE;
+  gtk_button_set_icon_name (GTK_BUTTON (self->encryption_button),
+                            on ? "channel-secure-symbolic" : "channel-insecure-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->encryption_button),
+                               on ? _("Encrypted with OMEMO: messages go to verified and trusted "
+                                      "devices only, never in plaintext")
+                                  : _("Not Encrypted: the server can read these messages"));
+}
+
+static void
+on_encryption_toggled_cb (NatterChatView *self)
+{
+  if (self->updating || self->conversation == NULL)
+    return;
+  natter_conversation_set_encryption (self->conversation,
+                                      gtk_toggle_button_get_active (self->encryption_button)
+                                      ? NATTER_MESSAGE_ENCRYPTION_OMEMO
+                                      : NATTER_MESSAGE_ENCRYPTION_NONE);
 }
 
 static void
@@ -663,6 +696,8 @@ natter_chat_view_class_init (NatterChatViewClass *klass)
                                                RESOURCE_PREFIX "/natter-chat-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, window_title);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, NatterChatView, encryption_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_encryption_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, scroller);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, message_list);
   gtk_widget_class_bind_template_child (widget_class, NatterChatView, jump_revealer);
@@ -708,6 +743,8 @@ natter_chat_view_init (NatterChatView *self)
                                   G_CALLBACK (update_header), self);
   g_signal_group_connect_swapped (self->conversation_signals, "notify::unread",
                                   G_CALLBACK (maybe_mark_read), self);
+  g_signal_group_connect_swapped (self->conversation_signals, "notify::encryption",
+                                  G_CALLBACK (update_encryption), self);
   self->contact_signals = g_signal_group_new (NATTER_TYPE_CONTACT);
   g_signal_group_connect_swapped (self->contact_signals, "notify",
                                   G_CALLBACK (update_header), self);
@@ -793,6 +830,7 @@ natter_chat_view_set_conversation (NatterChatView     *self,
         }
       natter_composer_set_text (self->composer, natter_conversation_get_draft (conversation));
       update_header (self);
+      update_encryption (self);
     }
 
   self->sticky = TRUE;

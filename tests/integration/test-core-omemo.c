@@ -925,11 +925,124 @@ test_uri_round_trip (Fixture       *fixture,
   g_assert_cmpuint (changes->len, ==, 0);
 }
 
+/* Messages in a conversation set to OMEMO: through the real pipeline */
+
+static NatterMessage *
+newest (NatterConversation *conversation)
+{
+  NatterMessageList *messages = natter_conversation_get_messages (conversation, NULL);
+  guint n = messages != NULL ? g_list_model_get_n_items (G_LIST_MODEL (messages)) : 0;
+  g_autoptr(NatterMessage) message = n > 0 ? g_list_model_get_item (G_LIST_MODEL (messages), n - 1)
+                                           : NULL;
+
+  return message;
+}
+
+static gboolean
+newest_is (NatterConversation *conversation,
+           const char         *body)
+{
+  NatterMessage *message = conversation != NULL ? newest (conversation) : NULL;
+
+  return message != NULL && g_strcmp0 (natter_message_get_body (message), body) == 0;
+}
+
+static NatterMessage *
+send_body (NatterConversation *conversation,
+           const char         *body)
+{
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { 0, };
+  NatterMessage *message;
+
+  natter_conversation_send_async (conversation, body, NULL, waiter_cb, &waiter);
+  WAIT_FOR (waiter.done, "the message to be stored");
+  message = natter_conversation_send_finish (conversation, waiter.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (waiter.result);
+  return message;
+}
+
+static void
+test_encrypted_conversation (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  Device *alice = device_new (fixture, ALICE, "laptop");
+  Device *bob = device_new (fixture, BOB, "phone");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NatterConversationList) alice_list = NULL;
+  g_autoptr(NatterConversationList) bob_list = NULL;
+  g_autoptr(NatterMessaging) alice_messaging = NULL;
+  g_autoptr(NatterMessaging) bob_messaging = NULL;
+  g_autoptr(NatterMessage) sent = NULL;
+  g_autoptr(NatterMessage) refused = NULL;
+  NatterConversation *to_bob;
+  NatterConversation *at_bob = NULL;
+  NatterConversation *to_alice;
+
+  subscribe_both (alice, bob);
+  alice_list = natter_conversation_list_new (alice->accounts, &error);
+  g_assert_no_error (error);
+  bob_list = natter_conversation_list_new (bob->accounts, &error);
+  g_assert_no_error (error);
+  alice_messaging = natter_messaging_new (alice->account, alice_list);
+  bob_messaging = natter_messaging_new (bob->account, bob_list);
+
+  /* Alice chooses OMEMO: Bob reads the text, both stores say how it came,
+   * and the choice is kept. */
+  to_bob = natter_conversation_list_open (alice_list, alice->account, BOB, &error);
+  g_assert_no_error (error);
+  natter_conversation_set_encryption (to_bob, NATTER_MESSAGE_ENCRYPTION_OMEMO);
+  sent = send_body (to_bob, "only for bob");
+  g_assert_cmpint (natter_message_get_encryption (sent), ==, NATTER_MESSAGE_ENCRYPTION_OMEMO);
+  WAIT_FOR ((at_bob = natter_conversation_list_lookup (bob_list, bob->account, ALICE)) != NULL &&
+            newest_is (at_bob, "only for bob"), "Bob to read Alice's message");
+  g_assert_cmpint (natter_message_get_encryption (newest (at_bob)), ==,
+                   NATTER_MESSAGE_ENCRYPTION_OMEMO);
+  g_assert_cmpint (natter_message_get_state (newest (at_bob)), ==, NATTER_MESSAGE_STATE_RECEIVED);
+  WAIT_FOR (natter_message_get_state (sent) >= NATTER_MESSAGE_STATE_SENT, "the server's ack");
+  g_assert_cmpint (natter_message_get_state (sent), !=, NATTER_MESSAGE_STATE_FAILED);
+  {
+    g_autoptr(NatterStoreConversation) stored =
+      natter_store_get_conversation (alice->store, natter_conversation_get_id (to_bob), NULL);
+
+    g_assert_cmpint (stored->encryption, ==, NATTER_STORE_ENCRYPTION_OMEMO);
+  }
+
+  /* Bob answers the same way. */
+  to_alice = at_bob;
+  natter_conversation_set_encryption (to_alice, NATTER_MESSAGE_ENCRYPTION_OMEMO);
+  g_clear_object (&sent);
+  sent = send_body (to_alice, "and only for alice");
+  WAIT_FOR (newest_is (to_bob, "and only for alice"), "Alice to read Bob's answer");
+  g_assert_cmpint (natter_message_get_encryption (newest (to_bob)), ==,
+                   NATTER_MESSAGE_ENCRYPTION_OMEMO);
+
+  /* With Bob's only device distrusted, nothing can be encrypted for him:
+   * the message fails, says why, and nothing reaches Bob. */
+  g_assert_true (natter_omemo_set_trust (alice->omemo, BOB, id_of (bob),
+                                         NATTER_OMEMO_TRUST_DISTRUSTED, &error));
+  g_assert_no_error (error);
+  refused = send_body (to_bob, "never in plaintext");
+  WAIT_FOR (natter_message_get_state (refused) == NATTER_MESSAGE_STATE_FAILED,
+            "the message to fail");
+  g_assert_nonnull (natter_message_get_error (refused));
+  spin (1000);
+  g_assert_false (newest_is (at_bob, "never in plaintext"));
+  g_assert_true (newest_is (at_bob, "and only for alice"));
+
+  g_clear_object (&alice_messaging);
+  g_clear_object (&bob_messaging);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   test_core_init (&argc, &argv);
+
+  g_test_add ("/natter/core/omemo/encrypted-conversation", Fixture, NULL,
+              fixture_set_up, test_encrypted_conversation, fixture_tear_down);
 
   g_test_add ("/natter/core/omemo/publish-notify-encrypt-decrypt", Fixture, NULL,
               fixture_set_up, test_publish_notify_encrypt_decrypt, fixture_tear_down);

@@ -8,6 +8,7 @@
 
 #include "ui/ui.h"
 
+#include "natter-test-notifications.h"
 #include "natter-test-server.h"
 #include "natter-test-ui-accounts.h"
 #include "natter-test-ui.h"
@@ -18,7 +19,8 @@
 
 typedef struct
 {
-  NatterTestServer *server;
+  NatterTestServer        *server;
+  NatterTestNotifications *desktop;
 } Fixture;
 
 static void
@@ -33,6 +35,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   natter_test_server_add_account (fixture->server, "bob", "builder", &error);
   g_assert_no_error (error);
+  fixture->desktop = natter_test_notifications_start ();
 }
 
 static void
@@ -40,6 +43,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_pointer (&fixture->server, natter_test_server_free);
+  g_clear_pointer (&fixture->desktop, natter_test_notifications_free);
 }
 
 static void
@@ -78,6 +82,18 @@ known_device (NatterAccount *account,
       if (natter_omemo_device_get_fingerprint (device) != NULL)
         return device;
     }
+  return NULL;
+}
+
+/* The header's encryption toggle (a menu button holds a toggle too). */
+static GtkWidget *
+find_lock (NatterChatView *view)
+{
+  g_autoptr(GPtrArray) toggles = natter_test_ui_find_all (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON);
+
+  for (guint i = 0; i < toggles->len; i++)
+    if (g_str_has_prefix (gtk_button_get_icon_name (g_ptr_array_index (toggles, i)) ?: "", "channel-"))
+      return g_ptr_array_index (toggles, i);
   return NULL;
 }
 
@@ -192,6 +208,45 @@ devices (GApplication *app,
     NATTER_TEST_UI_WAIT ((device = known_device (alice, BOB)) != NULL &&
                          natter_omemo_device_get_trust (device) == NATTER_OMEMO_TRUST_VERIFIED,
                          TIMEOUT);
+  }
+
+  /* A new conversation with someone who has OMEMO devices starts
+   * encrypted: the header's lock is on, and what Alice writes arrives
+   * decrypted at Bob's, with a lock on the message. */
+  {
+    NatterConversationList *conversations =
+      natter_application_get_conversations (NATTER_APPLICATION (app));
+    NatterChatView *view = natter_window_get_chat_view (window);
+    GtkWidget *lock = find_lock (view);
+    GtkWidget *composer = natter_test_ui_find_descendant (GTK_WIDGET (view), NATTER_TYPE_COMPOSER, NULL);
+    NatterConversation *at_bob = NULL;
+    NatterMessageList *messages;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.open-chat", "(ss)", ALICE, BOB);
+    g_assert_cmpint (natter_conversation_get_encryption (natter_chat_view_get_conversation (view)), ==,
+                     NATTER_MESSAGE_ENCRYPTION_OMEMO);
+    g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (lock)));
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                                natter_test_ui_find_descendant (composer, GTK_TYPE_TEXT_VIEW, NULL))),
+                              "under lock and key", -1);
+    gtk_widget_activate_action (composer, "composer.send", NULL);
+    NATTER_TEST_UI_WAIT ((at_bob = natter_conversation_list_lookup (conversations, bob, ALICE)) != NULL &&
+                         g_strcmp0 (natter_conversation_get_preview (at_bob), "under lock and key") == 0,
+                         TIMEOUT);
+    messages = natter_conversation_get_messages (at_bob, NULL);
+    {
+      g_autoptr(NatterMessage) received =
+        g_list_model_get_item (G_LIST_MODEL (messages),
+                               g_list_model_get_n_items (G_LIST_MODEL (messages)) - 1);
+
+      g_assert_cmpint (natter_message_get_encryption (received), ==, NATTER_MESSAGE_ENCRYPTION_OMEMO);
+    }
+    natter_test_ui_save_screens (GTK_WINDOW (window), "chat-encrypted", 700);
+
+    /* Unlocking sends the next message in plaintext, as chosen. */
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lock), FALSE);
+    g_assert_cmpint (natter_conversation_get_encryption (natter_chat_view_get_conversation (view)), ==,
+                     NATTER_MESSAGE_ENCRYPTION_NONE);
   }
 }
 
