@@ -340,6 +340,21 @@ handle_ack (XmppClient *self,
     }
 }
 
+/* Counts every queued stanza as delivered, as a stream without stream
+ * management does once it has written them. */
+static void
+complete_unacked (XmppClient *self)
+{
+  OutItem *item;
+
+  while ((item = g_queue_pop_head (&self->unacked)) != NULL)
+    {
+      if (item->task != NULL)
+        g_task_return_boolean (item->task, TRUE);
+      out_item_free (item);
+    }
+}
+
 /* Fails every stanza the server has not confirmed: the session that would
  * have delivered them is gone, so their senders must send them again. */
 static void
@@ -752,7 +767,10 @@ enable_stream_management (XmppClient *self)
 {
   if (xmpp_client_server_has_feature (self, "sm", NS_SM))
     {
+      /* The server counts every stanza after <enable/> (XEP-0198 §4),
+       * including those written before its <enabled/> arrives. */
       self->step = STEP_SM_ENABLE;
+      self->outbound_count = 0;
       write_text (self, "<enable xmlns='" NS_SM "' resume='true'/>");
     }
   else
@@ -832,13 +850,16 @@ handle_sm_enabled (XmppClient *self,
 
   self->sm_enabled = TRUE;
   self->inbound_h = 0;
-  self->outbound_count = 0;
   g_clear_pointer (&self->sm_id, g_free);
   /* XEP-0198 `location` is ignored: we reconnect only where we connected,
    * under the same TLS policy (SECURITY row 33). */
   if (g_strcmp0 (resume, "true") == 0 || g_strcmp0 (resume, "1") == 0)
     self->sm_id = g_strdup (xmpp_node_get_attribute (node, "id"));
 
+  /* Stanzas written while <enable/> was on its way are counted already;
+   * ask for their acknowledgement. */
+  if (!g_queue_is_empty (&self->unacked))
+    queue_ack_request (self);
   go_online (self, FALSE);
 }
 
@@ -894,6 +915,11 @@ handle_sm_failed (XmppClient *self,
   /* A failed resumption may still tell what the server handled (XEP-0198 §5). */
   if (self->step == STEP_RESUME && parse_h (node, &h))
     handle_ack (self, h);
+
+  /* The server refused stream management: what was written while it
+   * decided went out as it would without it, on a live stream. */
+  if (self->step == STEP_SM_ENABLE)
+    complete_unacked (self);
 
   self->sm_enabled = FALSE;
   g_clear_pointer (&self->sm_id, g_free);
@@ -2171,7 +2197,14 @@ xmpp_client_send_async (XmppClient          *self,
       g_task_set_source_tag (task, xmpp_client_send_async);
     }
 
-  if (self->step == STEP_ONLINE || self->step == STEP_SM_ENABLE)
+  if (self->step == STEP_SM_ENABLE)
+    {
+      /* Counted by the server already: kept until it acknowledges them,
+       * which is asked for once <enabled/> arrives. */
+      enqueue (self, stanza, task);
+      write_item (self, g_queue_peek_tail (&self->unacked));
+    }
+  else if (self->step == STEP_ONLINE)
     {
       if (self->sm_enabled)
         {

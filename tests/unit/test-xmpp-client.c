@@ -536,6 +536,66 @@ test_sent_means_acked (Fixture       *fixture,
   g_assert_cmpuint (count.failed, ==, 0);
 }
 
+/* XEP-0198 §4: the server counts stanzas from <enable/> on, so one
+ * written before <enabled/> arrives is counted, kept and acknowledged
+ * like any other - not reported sent at once, and not left out of the
+ * count that later acknowledgements are measured against. */
+static void
+test_sent_during_enable_is_counted (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  SendCount count = { 0, };
+  gsize offset = 0;
+  g_autofree char *bind_id = NULL;
+  g_autofree char *result = NULL;
+
+  start (fixture);
+  offset = server_expect (fixture, offset, "<stream:stream");
+  server_send (fixture, HEADER FEATURES_SASL);
+  server_scram (fixture, &offset, FALSE, FALSE);
+  offset = server_expect (fixture, offset, "<stream:stream");
+  server_send (fixture, HEADER FEATURES_BIND);
+  offset = server_expect (fixture, offset, "</iq>");
+  bind_id = text_between (strstr (fixture->received->str, "<iq"), "id='", "'");
+  result = g_strdup_printf ("<iq type='result' id='%s'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                            "<jid>user@natter.test/phone</jid></bind></iq>", bind_id);
+  server_send (fixture, result);
+  offset = server_expect (fixture, offset, "<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(XmppNode) message = xmpp_node_build ("message", XMPP_NS_CLIENT, "to", "friend@natter.test",
+                                                     "type", "chat", NULL);
+
+      xmpp_node_add_text_child (message, "body", XMPP_NS_CLIENT, i == 0 ? "early" : "later");
+      if (i == 1)
+        {
+          server_send (fixture, "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
+          while (!fixture->online)
+            g_main_context_iteration (NULL, TRUE);
+        }
+      xmpp_client_send_async (fixture->client, message, NULL, sent_cb, &count);
+      if (i == 0)
+        {
+          offset = server_expect (fixture, offset, "early");
+          server_drain (fixture, 50);
+          g_assert_cmpuint (count.acked, ==, 0);
+        }
+    }
+  offset = server_expect (fixture, offset, "<r xmlns='urn:xmpp:sm:3'/>");
+  g_assert_cmpuint (count.acked, ==, 0);
+
+  /* The server handled the early one: it is the first counted. */
+  server_send (fixture, "<a xmlns='urn:xmpp:sm:3' h='1'/>");
+  server_drain (fixture, 100);
+  g_assert_cmpuint (count.acked, ==, 1);
+  server_send (fixture, "<a xmlns='urn:xmpp:sm:3' h='2'/>");
+  server_drain (fixture, 100);
+  g_assert_cmpuint (count.acked, ==, 2);
+  g_assert_cmpuint (count.failed, ==, 0);
+  g_assert_cmpint (xmpp_client_get_state (fixture->client), ==, XMPP_CLIENT_ONLINE);
+}
+
 /* SECURITY O4: the server cannot have handled more than we sent. */
 static void
 test_ack_count_too_high (Fixture       *fixture,
@@ -641,6 +701,7 @@ main (int   argc,
   ADD ("doctype-is-restricted-xml", test_doctype_is_restricted_xml);
   ADD ("bad-stanzas-dropped-and-counted", test_bad_stanzas_dropped_and_counted);
   ADD ("sent-means-acked", test_sent_means_acked);
+  ADD ("sent-during-enable-is-counted", test_sent_during_enable_is_counted);
   ADD ("ack-count-too-high", test_ack_count_too_high);
   ADD ("stream-error-reported", test_stream_error_reported);
   ADD ("iq-timeout", test_iq_timeout);
