@@ -17,20 +17,29 @@
 #include "natter-devices-dialog.h"
 #include "natter-window-private.h"
 
+/* The account of an "(ss)" parameter, and the contact's JID in it. */
+static NatterAccount *
+lookup_account (NatterWindow  *self,
+                GVariant      *parameter,
+                const char   **contact_jid)
+{
+  const char *account_jid;
+
+  if (self->accounts == NULL)
+    return NULL;
+  g_variant_get (parameter, "(&s&s)", &account_jid, contact_jid);
+  return natter_account_list_lookup (self->accounts, account_jid);
+}
+
 static NatterContact *
 lookup_contact (NatterWindow  *self,
                 GVariant      *parameter,
                 NatterRoster **roster)
 {
-  const char *account_jid;
   const char *contact_jid;
-  NatterAccount *account;
+  NatterAccount *account = lookup_account (self, parameter, &contact_jid);
   NatterContact *contact;
 
-  if (self->accounts == NULL)
-    return NULL;
-  g_variant_get (parameter, "(&s&s)", &account_jid, &contact_jid);
-  account = natter_account_list_lookup (self->accounts, account_jid);
   if (account == NULL)
     return NULL;
   contact = natter_roster_lookup (natter_account_get_roster (account), contact_jid);
@@ -128,14 +137,9 @@ open_chat_activated_cb (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   NatterWindow *self = NATTER_WINDOW (widget);
-  const char *account_jid;
   const char *peer;
-  NatterAccount *account;
+  NatterAccount *account = lookup_account (self, parameter, &peer);
 
-  if (self->accounts == NULL)
-    return;
-  g_variant_get (parameter, "(&s&s)", &account_jid, &peer);
-  account = natter_account_list_lookup (self->accounts, account_jid);
   if (account != NULL)
     natter_window_open_chat (self, account, peer);
 }
@@ -161,14 +165,9 @@ devices_activated_cb (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   NatterWindow *self = NATTER_WINDOW (widget);
-  const char *account_jid;
   const char *contact_jid;
-  NatterAccount *account;
+  NatterAccount *account = lookup_account (self, parameter, &contact_jid);
 
-  if (self->accounts == NULL)
-    return;
-  g_variant_get (parameter, "(&s&s)", &account_jid, &contact_jid);
-  account = natter_account_list_lookup (self->accounts, account_jid);
   if (account != NULL)
     gtk_window_present (GTK_WINDOW (natter_devices_dialog_new (GTK_WINDOW (self), account,
                                                                contact_jid)));
@@ -182,16 +181,13 @@ add_contact_address_activated_cb (GtkWidget  *widget,
                                   GVariant   *parameter)
 {
   NatterWindow *self = NATTER_WINDOW (widget);
-  const char *account_jid;
   const char *contact_jid;
-  NatterAccount *account;
+  NatterAccount *account = lookup_account (self, parameter, &contact_jid);
   GtkWidget *dialog;
 
   if (self->accounts == NULL)
     return;
-  g_variant_get (parameter, "(&s&s)", &account_jid, &contact_jid);
   dialog = natter_add_contact_dialog_new (GTK_WINDOW (self), self->accounts);
-  account = natter_account_list_lookup (self->accounts, account_jid);
   if (account != NULL)
     natter_add_contact_dialog_set_account (NATTER_ADD_CONTACT_DIALOG (dialog), account);
   natter_add_contact_dialog_set_address (NATTER_ADD_CONTACT_DIALOG (dialog), contact_jid, NULL);
@@ -328,20 +324,6 @@ remove_contact_activated_cb (GtkWidget  *widget,
 /* ------------------------------------------------------------------------
  * Blocking (XEP-0191)
  * ------------------------------------------------------------------------ */
-
-/* The account of an "(ss)" parameter, and the contact's JID in it. */
-static NatterAccount *
-lookup_account (NatterWindow  *self,
-                GVariant      *parameter,
-                const char   **contact_jid)
-{
-  const char *account_jid;
-
-  if (self->accounts == NULL)
-    return NULL;
-  g_variant_get (parameter, "(&s&s)", &account_jid, contact_jid);
-  return natter_account_list_lookup (self->accounts, account_jid);
-}
 
 static void
 blocklist_edited_cb (GObject      *object,
