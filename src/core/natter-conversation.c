@@ -988,7 +988,8 @@ natter_conversation_mark_read (NatterConversation *self)
   g_return_if_fail (NATTER_IS_CONVERSATION (self));
 
   natter_conversation_set_unread (self, 0);
-  if (self->last_markable == NULL || self->messaging == NULL)
+  if (self->last_markable == NULL || self->messaging == NULL ||
+      !natter_messaging_get_send_markers (self->messaging))
     return;
   to = xmpp_jid_new (natter_conversation_get_reply_to (self), NULL);
   if (to == NULL)

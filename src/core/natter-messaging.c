@@ -72,6 +72,9 @@ struct _NatterMessaging
   NatterConversationList *conversations;
   GCancellable           *cancellable;
 
+  gboolean                send_receipts;
+  gboolean                send_markers;
+
   XmppClient             *client;
   XmppMessages           *messages;
   XmppCarbons            *carbons;
@@ -882,8 +885,9 @@ message_cb (XmppMessages *messages,
         raise_live_floor (self, record->conversation_id, stored->timestamp);
     }
 
-  /* XEP-0184 §5: not for our own carbons, not for archive copies. */
-  if (!outgoing && xmpp_message_get_receipt_requested (message) &&
+  /* XEP-0184 §5: not for our own carbons, not for archive copies; and
+   * not at all if the user keeps deliveries private. */
+  if (!outgoing && self->send_receipts && xmpp_message_get_receipt_requested (message) &&
       xmpp_message_get_id (message) != NULL &&
       (provenance == XMPP_MESSAGE_PROVENANCE_LIVE ||
        provenance == XMPP_MESSAGE_PROVENANCE_CARBON_RECEIVED) &&
@@ -1676,6 +1680,8 @@ natter_messaging_class_init (NatterMessagingClass *klass)
 static void
 natter_messaging_init (NatterMessaging *self)
 {
+  self->send_receipts = TRUE;
+  self->send_markers = TRUE;
   self->cancellable = g_cancellable_new ();
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->retried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -2003,4 +2009,36 @@ natter_messaging_set_backfill_limit (NatterMessaging *self,
 {
   g_return_if_fail (NATTER_IS_MESSAGING (self));
   self->backfill_limit = pages;
+}
+
+/**
+ * natter_messaging_set_privacy:
+ * @self: the pipelines
+ * @send_receipts: whether to confirm delivery when the sender asks (XEP-0184)
+ * @send_markers: whether to tell the sender a message was read (XEP-0333)
+ *
+ * What this account tells others about the messages it receives.
+ */
+void
+natter_messaging_set_privacy (NatterMessaging *self,
+                              gboolean         send_receipts,
+                              gboolean         send_markers)
+{
+  g_return_if_fail (NATTER_IS_MESSAGING (self));
+
+  self->send_receipts = !!send_receipts;
+  self->send_markers = !!send_markers;
+}
+
+/**
+ * natter_messaging_get_send_markers:
+ * @self: the pipelines
+ *
+ * Returns: whether reading a conversation tells the peer (XEP-0333)
+ */
+gboolean
+natter_messaging_get_send_markers (NatterMessaging *self)
+{
+  g_return_val_if_fail (NATTER_IS_MESSAGING (self), FALSE);
+  return self->send_markers;
 }

@@ -21,5 +21,9 @@ NatterMessaging *natter_messaging_new              (NatterAccount          *acco
 NatterAccount   *natter_messaging_get_account      (NatterMessaging        *self);
 gboolean         natter_messaging_get_syncing      (NatterMessaging        *self);
 guint            natter_messaging_get_n_in_flight  (NatterMessaging        *self);
+void             natter_messaging_set_privacy      (NatterMessaging        *self,
+                                                    gboolean                send_receipts,
+                                                    gboolean                send_markers);
+gboolean         natter_messaging_get_send_markers (NatterMessaging        *self);
 
 G_END_DECLS

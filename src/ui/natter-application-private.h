@@ -17,6 +17,7 @@ struct _NatterApplication
   NatterConversationList *conversations;
   GHashTable             *messaging;  /* NatterAccount * → NatterMessaging */
   NatterNotifier         *notifier;
+  GSettings              *settings;
   GError                 *error;      /* why the store could not be opened */
   gboolean                connected;  /* the accounts were connected */
 };

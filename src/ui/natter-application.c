@@ -230,6 +230,22 @@ static const GActionEntry app_actions[] = {
   { .name = "open-uri", .activate = open_uri_activated_cb, .parameter_type = "s" },
 };
 
+/* The privacy preferences, applied to every account's pipeline. */
+static void
+apply_privacy (NatterApplication *self)
+{
+  GHashTableIter iter;
+  gpointer messaging;
+
+  if (self->messaging == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->messaging);
+  while (g_hash_table_iter_next (&iter, NULL, &messaging))
+    natter_messaging_set_privacy (messaging,
+                                  g_settings_get_boolean (self->settings, "send-receipts"),
+                                  g_settings_get_boolean (self->settings, "send-read-markers"));
+}
+
 /* Every account has one messaging pipeline while it is in the list: the
  * table is rebuilt from the list whenever accounts come or go. */
 static void
@@ -250,6 +266,7 @@ accounts_changed_cb (NatterApplication *self)
   g_hash_table_remove_all (self->messaging);
   g_hash_table_unref (self->messaging);
   self->messaging = g_steal_pointer (&kept);
+  apply_privacy (self);
 }
 
 static void
@@ -269,6 +286,11 @@ open_accounts (NatterApplication *self)
     }
 
   self->messaging = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::send-receipts", G_CALLBACK (apply_privacy),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::send-read-markers",
+                           G_CALLBACK (apply_privacy), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->accounts, "items-changed", G_CALLBACK (accounts_changed_cb),
                            self, G_CONNECT_SWAPPED);
   accounts_changed_cb (self);
@@ -338,6 +360,7 @@ natter_application_dispose (GObject *object)
   g_clear_pointer (&self->messaging, g_hash_table_unref);
   g_clear_object (&self->conversations);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (natter_application_parent_class)->dispose (object);
 }

@@ -32,6 +32,8 @@ struct _NatterPreferencesWindow
   GtkSwitch           *notify_switch;
   GtkSwitch           *notify_text_switch;
   GtkSwitch           *chat_states_switch;
+  GtkSwitch           *receipts_switch;
+  GtkSwitch           *markers_switch;
 };
 
 G_DEFINE_FINAL_TYPE (NatterPreferencesWindow, natter_preferences_window,
@@ -264,6 +266,8 @@ natter_preferences_window_class_init (NatterPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, notify_text_switch);
   gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, chat_states_switch);
+  gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, receipts_switch);
+  gtk_widget_class_bind_template_child (widget_class, NatterPreferencesWindow, markers_switch);
 
   gtk_widget_class_install_action (widget_class, "prefs.edit-account", "s",
                                    edit_account_activated_cb);
@@ -293,6 +297,10 @@ natter_preferences_window_init (NatterPreferencesWindow *self)
   g_settings_bind (self->settings, "notify-show-text", self->notify_text_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "send-chat-states", self->chat_states_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "send-receipts", self->receipts_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "send-read-markers", self->markers_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
 }
 

@@ -275,6 +275,38 @@ test_states_both_ways (Fixture       *fixture,
   g_assert_cmpint (count (eve, DAN), ==, 2);
 }
 
+/* Privacy: a peer that keeps deliveries and reading private sends
+ * neither receipts nor displayed markers; our message stays sent. */
+static void
+test_private_receipts_and_markers (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  Device *dan = device_new (fixture, DAN, "desk");
+  Device *eve = device_new (fixture, EVE, "desk");
+  NatterConversation *outgoing = open_conversation (dan, EVE);
+  NatterConversation *incoming;
+  g_autoptr(NatterMessage) message = NULL;
+
+  natter_messaging_set_privacy (eve->messaging, FALSE, FALSE);
+  message = send_text (outgoing, "tell nobody");
+  WAIT_FOR ((incoming = natter_conversation_list_lookup (eve->conversations, eve->account,
+                                                         DAN)) != NULL &&
+            natter_conversation_get_unread (incoming) == 1, "the message at Eve's");
+  natter_conversation_mark_read (incoming);
+  g_assert_cmpuint (natter_conversation_get_unread (incoming), ==, 0);
+  /* A round trip later nothing came back. */
+  g_clear_object (&message);
+  message = send_text (open_conversation (eve, DAN), "ping");
+  WAIT_FOR (natter_conversation_get_unread (outgoing) == 1, "Eve's answer at Dan's");
+  {
+    NatterMessageList *list = natter_conversation_get_messages (outgoing, NULL);
+    g_autoptr(NatterMessage) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (natter_message_get_body (first), ==, "tell nobody");
+    g_assert_cmpint (natter_message_get_state (first), ==, NATTER_MESSAGE_STATE_SENT);
+  }
+}
+
 /* (c) Sent while the peer was offline: arrives through the archive, on a
  * fresh profile.  A message that arrives live, as a carbon on the other
  * device, and again through the archive on a fresh session is stored
@@ -951,6 +983,8 @@ main (int   argc,
 
   test_core_init (&argc, &argv);
 
+  g_test_add ("/natter/core/messaging/private-receipts-and-markers", Fixture, NULL,
+              fixture_set_up, test_private_receipts_and_markers, fixture_tear_down);
   g_test_add ("/natter/core/messaging/states-both-ways", Fixture, NULL,
               fixture_set_up, test_states_both_ways, fixture_tear_down);
   g_test_add ("/natter/core/messaging/offline-through-archive-once", Fixture, NULL,
