@@ -10,6 +10,7 @@
 
 #include "natter-conversation-private.h"
 #include "natter-core-enums.h"
+#include "natter-omemo-device.h"
 
 /**
  * NatterMessage:
@@ -32,6 +33,7 @@ struct _NatterMessage
   gboolean                 edited;
   char                    *error;
   NatterMessageEncryption  encryption;
+  gboolean                 sender_verified;
 };
 
 G_DEFINE_FINAL_TYPE (NatterMessage, natter_message, G_TYPE_OBJECT)
@@ -220,6 +222,9 @@ natter_message_new_from_record (NatterStoreMessage *record)
   self->edited = record->original_body != NULL;
   self->error = g_strdup (record->error);
   self->encryption = (NatterMessageEncryption) record->encryption;
+  /* The store keeps the sending device's trust as NatterOmemoTrust. */
+  self->sender_verified = record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
+                          record->sender_trust == NATTER_OMEMO_TRUST_VERIFIED;
   return self;
 }
 
@@ -358,6 +363,20 @@ natter_message_get_error (NatterMessage *self)
 {
   g_return_val_if_fail (NATTER_IS_MESSAGE (self), NULL);
   return self->error;
+}
+
+/**
+ * natter_message_get_sender_verified:
+ * @self: a message
+ *
+ * Returns: whether it came encrypted from a device whose fingerprint the
+ *   user verified
+ */
+gboolean
+natter_message_get_sender_verified (NatterMessage *self)
+{
+  g_return_val_if_fail (NATTER_IS_MESSAGE (self), FALSE);
+  return self->sender_verified;
 }
 
 /**

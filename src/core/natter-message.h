@@ -67,6 +67,7 @@ NatterMessageState       natter_message_get_state      (NatterMessage *self);
 gboolean                 natter_message_get_edited     (NatterMessage *self);
 const char              *natter_message_get_error      (NatterMessage *self);
 NatterMessageEncryption  natter_message_get_encryption (NatterMessage *self);
+gboolean                 natter_message_get_sender_verified (NatterMessage *self);
 const char              *natter_message_get_origin_id  (NatterMessage *self);
 
 G_END_DECLS

@@ -99,6 +99,14 @@ update_state (NatterMessageRow *self)
   gtk_widget_set_visible (self->full_button, too_long);
   gtk_widget_set_visible (self->lock_icon,
                           natter_message_get_encryption (message) == NATTER_MESSAGE_ENCRYPTION_OMEMO);
+  gtk_widget_set_tooltip_text (self->lock_icon,
+                               natter_message_get_sender_verified (message)
+                               ? _("Encrypted end to end (OMEMO), from a verified device")
+                               : _("Encrypted end to end (OMEMO)"));
+  if (natter_message_get_sender_verified (message))
+    gtk_widget_add_css_class (self->lock_icon, "success");
+  else
+    gtk_widget_remove_css_class (self->lock_icon, "success");
 
   if (state == NATTER_MESSAGE_STATE_UNDECRYPTABLE)
     gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");

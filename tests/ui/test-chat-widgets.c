@@ -145,6 +145,22 @@ test_message_rows (void)
     natter_message_row_set_message (NATTER_MESSAGE_ROW (row), secret, third, "Bob", "bob@example.org");
     g_assert_true (has_image_saying (row, "Encrypted end to end (OMEMO)"));
   }
+  {
+    g_autoptr(NatterStoreMessage) record = natter_store_message_new ();
+    g_autoptr(NatterMessage) verified = NULL;
+
+    record->id = 100;
+    record->direction = NATTER_STORE_DIRECTION_IN;
+    record->state = NATTER_STORE_MESSAGE_STATE_RECEIVED;
+    record->body = g_strdup ("from a device you checked");
+    record->timestamp = now;
+    record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
+    record->sender_trust = NATTER_OMEMO_TRUST_VERIFIED;
+    verified = natter_message_new_from_record (record);
+    g_assert_true (natter_message_get_sender_verified (verified));
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), verified, third, "Bob", "bob@example.org");
+    g_assert_true (has_image_saying (row, "Encrypted end to end (OMEMO), from a verified device"));
+  }
 
   /* 100,000 characters of one message, shown as they are. */
   for (guint i = 0; i < 10000; i++)
