@@ -21,6 +21,7 @@
 #include "natter-test-server.h"
 #include "natter-test-xmpp.h"
 #include "../unit/test-core-helpers.h"
+#include "test-core-waiting.h"
 
 #define WAIT_S 30
 #define HOST NATTER_TEST_DOMAIN
@@ -46,38 +47,6 @@ typedef struct
   GPtrArray        *devices;
   guint             tick;
 } Fixture;
-
-#define WAIT_FOR(condition, what) \
-  G_STMT_START { \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC; \
-    while (!(condition) && g_get_monotonic_time () < deadline_) \
-      g_main_context_iteration (NULL, TRUE); \
-    if (!(condition)) \
-      g_error ("timed out waiting for %s", what); \
-  } G_STMT_END
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-  waiter->done = TRUE;
-}
 
 static void
 device_free (Device *device)
@@ -435,15 +404,6 @@ row_with_body (Device     *device,
         return natter_store_message_ref (row);
     }
   return NULL;
-}
-
-static void
-spin (guint milliseconds)
-{
-  gint64 deadline = g_get_monotonic_time () + milliseconds * (gint64) 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 /* (e) A message delivered after another is filed after it, whatever time
