@@ -15,6 +15,7 @@
 
 #include "natter-devices-dialog.h"
 #include "natter-presence-display.h"
+#include "natter-toast.h"
 #include "natter-weak-ref.h"
 
 struct _NatterAccountPage
@@ -171,9 +172,9 @@ close_page (NatterAccountPage *self,
     return;
   if (toast != NULL)
     {
-      g_autofree char *escaped = g_markup_escape_text (toast, -1);
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (escaped));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window),
+                                        natter_toast_new_for_text (toast));
     }
   adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (window));
 }

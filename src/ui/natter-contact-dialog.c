@@ -15,6 +15,8 @@
 
 #include <glib/gi18n.h>
 
+#include "natter-toast.h"
+
 #include "natter-avatar.h"
 #include "natter-devices-dialog.h"
 #include "natter-presence-display.h"
@@ -50,9 +52,7 @@ static void
 add_toast (NatterContactDialog *self,
            const char          *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (self->toast_overlay, natter_toast_new_for_text (message));
 }
 
 static char *

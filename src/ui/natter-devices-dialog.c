@@ -16,6 +16,8 @@
 
 #include <glib/gi18n.h>
 
+#include "natter-toast.h"
+
 #include "natter-qr-code.h"
 #include "natter-time-format.h"
 
@@ -45,9 +47,7 @@ static void
 add_toast (NatterDevicesDialog *self,
            const char          *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (self->toast_overlay, natter_toast_new_for_text (message));
 }
 
 static const char *

@@ -12,6 +12,8 @@
 #include "natter-preferences-window.h"
 
 #include <glib/gi18n.h>
+
+#include "natter-toast.h"
 #include <string.h>
 
 #include "natter-account-page.h"
@@ -43,9 +45,7 @@ static void
 add_toast (NatterPreferencesWindow *self,
            const char              *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), natter_toast_new_for_text (message));
 }
 
 static NatterAccount *

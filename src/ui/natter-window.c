@@ -24,6 +24,7 @@
 #include "natter-conversation-row.h"
 #include "natter-presence-button.h"
 #include "natter-presence-display.h"
+#include "natter-toast.h"
 #include "natter-window-private.h"
 
 
@@ -45,13 +46,10 @@ void
 natter_window_add_toast (NatterWindow *self,
                          const char   *message)
 {
-  g_autofree char *escaped = NULL;
-
   g_return_if_fail (NATTER_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  escaped = g_markup_escape_text (message, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (self->toast_overlay, natter_toast_new_for_text (message));
 }
 
 /* Requests sort first in the contact list: the leading rows that ask. */
@@ -843,28 +841,21 @@ confirm_verify (NatterWindow *self,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *heading = NULL;
   AdwMessageDialog *dialog = NULL;
-  guint offered = 0;
+  g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(NatterAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
       g_autoptr(GPtrArray) changes = NULL;
-      g_autoptr(GError) error = NULL;
       g_autofree char *title = NULL;
 
+      /* An account does not verify its own link: that is for others. */
+      if (g_strcmp0 (natter_account_get_jid (account), natter_link_get_peer (link)) == 0)
+        continue;
+      g_clear_error (&error);
       if (!natter_omemo_apply_uri (natter_account_get_omemo (account), natter_link_get_uri (link),
                                    TRUE, &changes, &error))
-        {
-          if (offered == 0 && i == n - 1 && body->len == 0)
-            {
-              /* TRANSLATORS: %s says what is wrong with a verification link */
-              g_autofree char *message = g_strdup_printf (_("This link cannot be used to verify: %s"),
-                                                          error->message);
-
-              natter_window_add_toast (self, message);
-            }
-          continue;
-        }
+        continue;
       if (body->len == 0)
         for (guint j = 0; changes != NULL && j < changes->len; j++)
           {
@@ -894,10 +885,17 @@ confirm_verify (NatterWindow *self,
         adw_message_dialog_add_response (dialog, natter_account_get_jid (account), _("_Verify"));
       adw_message_dialog_set_response_appearance (dialog, natter_account_get_jid (account),
                                                   ADW_RESPONSE_SUGGESTED);
-      offered++;
     }
   if (dialog == NULL)
-    return;
+    {
+      /* TRANSLATORS: %s says what is wrong with a verification link */
+      g_autofree char *message = g_strdup_printf (_("This link cannot be used to verify: %s"),
+                                                  error != NULL ? error->message
+                                                                : _("it names your own account"));
+
+      natter_window_add_toast (self, message);
+      return;
+    }
   g_string_prepend (body, _("Only verify if you got this link from them in person or over a channel "
                             "you trust. Messages to these devices will then be encrypted without "
                             "asking, and new devices will wait for you.\n\n"));
