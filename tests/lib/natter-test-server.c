@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -31,9 +32,13 @@ struct _NatterTestServer
   guint16 port;
   guint16 direct_tls_port;
   guint16 http_port;
+  gsize   log_start;    /* where this run's lines begin in prosody.log */
 };
 
 #define START_TIMEOUT_US (15 * G_USEC_PER_SEC)
+
+static void stop (NatterTestServer *self,
+                  int               signum);
 
 static guint16
 pick_free_port (GError **error)
@@ -186,6 +191,30 @@ log_tail (NatterTestServer *self)
   return g_strdup (length > 2000 ? contents + length - 2000 : contents);
 }
 
+static gsize
+log_length (NatterTestServer *self)
+{
+  g_autofree char *path = g_build_filename (self->directory, "prosody.log", NULL);
+  GStatBuf info;
+
+  return g_stat (path, &info) == 0 ? (gsize) info.st_size : 0;
+}
+
+/* Whether this run of Prosody could not open one of its ports: another
+ * process took it between pick_free_port() and Prosody's bind().  Prosody
+ * goes on without it, and a test would reach whoever holds the port. */
+static gboolean
+lost_a_port (NatterTestServer *self)
+{
+  g_autofree char *path = g_build_filename (self->directory, "prosody.log", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL) || length <= self->log_start)
+    return FALSE;
+  return strstr (contents + self->log_start, "Failed to open server port") != NULL;
+}
+
 static gboolean
 wait_until_listening (NatterTestServer  *self,
                       GError           **error)
@@ -206,6 +235,13 @@ wait_until_listening (NatterTestServer  *self,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "prosody exited at start-up:\n%s", tail);
           return FALSE;
         }
+      if (lost_a_port (self))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                       "prosody could not open one of ports %u, %u, %u", self->port,
+                       self->direct_tls_port, self->http_port);
+          return FALSE;
+        }
       connection = g_socket_client_connect_to_host (client, "127.0.0.1", self->direct_tls_port, NULL, NULL);
       if (connection != NULL)
         {
@@ -215,7 +251,7 @@ wait_until_listening (NatterTestServer  *self,
           /* Listening is not all: the pid file and the admin socket (which
            * add_account uses) appear a moment later. */
           if (plain != NULL && g_file_test (pid_file, G_FILE_TEST_EXISTS) &&
-              g_file_test (admin_socket, G_FILE_TEST_EXISTS))
+              g_file_test (admin_socket, G_FILE_TEST_EXISTS) && !lost_a_port (self))
             return TRUE;
         }
       g_usleep (20 * 1000);
@@ -238,6 +274,7 @@ spawn (NatterTestServer  *self,
   /* Leftovers of a killed server would make it look ready at once. */
   g_unlink (pid_file);
   g_unlink (admin_socket);
+  self->log_start = log_length (self);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
@@ -278,14 +315,30 @@ natter_test_server_start (const NatterTestServerOptions  *options,
   /* Prosody may drop privileges; let it reach its own directory. */
   g_chmod (self->directory, 0755);
 
-  if ((self->port = pick_free_port (error)) == 0 ||
-      (self->direct_tls_port = pick_free_port (error)) == 0 ||
-      (self->http_port = pick_free_port (error)) == 0)
+  if (!make_certificates (self, error))
     return NULL;
-  if (!make_certificates (self, error) ||
-      !write_config (self, options, error) ||
-      !spawn (self, error))
-    return NULL;
+  /* A port picked free may be taken before Prosody binds it (parallel
+   * tests connect and listen all the time): then pick others. */
+  for (guint attempt = 1; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if ((self->port = pick_free_port (error)) == 0 ||
+          (self->direct_tls_port = pick_free_port (error)) == 0 ||
+          (self->http_port = pick_free_port (error)) == 0 ||
+          !write_config (self, options, error))
+        return NULL;
+      if (spawn (self, &local_error))
+        break;
+      stop (self, SIGKILL);
+      if (attempt == 5 ||
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_debug ("%s; trying other ports", local_error->message);
+    }
 
   g_debug ("prosody for %s on 127.0.0.1:%u (direct TLS %u) in %s", NATTER_TEST_DOMAIN,
            self->port, self->direct_tls_port, self->directory);
