@@ -15,6 +15,7 @@
 #include "natter-contact.h"
 #include "natter-conversation-private.h"
 #include "natter-core-enums.h"
+#include "natter-omemo-device.h"
 #include "natter-roster.h"
 
 /**
@@ -319,6 +320,17 @@ roster_changed_cb (NatterConversation *self)
   update_title (self);
 }
 
+/* What the conversation list and notifications show of @record: a
+ * message from a distrusted device stays hidden there too. */
+static const char *
+preview_of (NatterStoreMessage *record)
+{
+  if (record->body != NULL && record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
+      record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED)
+    return _("Hidden message from a distrusted device");
+  return record->body;
+}
+
 NatterConversation *
 natter_conversation_new (NatterAccount           *account,
                          NatterStore             *store,
@@ -345,7 +357,7 @@ natter_conversation_new (NatterAccount           *account,
   latest = natter_store_get_latest_message (store, record->id, NULL);
   if (latest != NULL)
     {
-      self->preview = g_strdup (latest->body);
+      self->preview = g_strdup (preview_of (latest));
       if (latest->direction == NATTER_STORE_DIRECTION_IN)
         self->last_markable = g_strdup (latest->message_id);
     }
@@ -446,12 +458,15 @@ natter_conversation_add_record (NatterConversation *self,
       /* The preview shows the newest message as corrected. */
       if (original != NULL && original->body != NULL &&
           original->timestamp >= self->last_activity)
-        set_string_prop (self, &self->preview, original->body, PROP_PREVIEW);
+        set_string_prop (self, &self->preview, preview_of (original), PROP_PREVIEW);
       return;
     }
 
   if (self->messages != NULL)
     natter_message_list_add_record (self->messages, record);
+  /* A notice is part of the history, not news: no preview, activity or unread. */
+  if (record->flags & NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE)
+    return;
 
   if (record->direction == NATTER_STORE_DIRECTION_IN && record->message_id != NULL &&
       record->timestamp >= self->last_activity)
@@ -463,7 +478,7 @@ natter_conversation_add_record (NatterConversation *self,
   if (record->timestamp >= self->last_activity)
     {
       g_object_freeze_notify (G_OBJECT (self));
-      set_string_prop (self, &self->preview, record->body, PROP_PREVIEW);
+      set_string_prop (self, &self->preview, preview_of (record), PROP_PREVIEW);
       self->last_activity = record->timestamp;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ACTIVITY]);
       g_object_thaw_notify (G_OBJECT (self));

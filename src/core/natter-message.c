@@ -34,6 +34,9 @@ struct _NatterMessage
   char                    *error;
   NatterMessageEncryption  encryption;
   gboolean                 sender_verified;
+  gboolean                 sender_distrusted;
+  guint32                  sender_device;
+  NatterMessageKind        kind;
 };
 
 G_DEFINE_FINAL_TYPE (NatterMessage, natter_message, G_TYPE_OBJECT)
@@ -225,6 +228,11 @@ natter_message_new_from_record (NatterStoreMessage *record)
   /* The store keeps the sending device's trust as NatterOmemoTrust. */
   self->sender_verified = record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
                           record->sender_trust == NATTER_OMEMO_TRUST_VERIFIED;
+  self->sender_distrusted = record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
+                            record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED;
+  self->sender_device = record->sender_device;
+  self->kind = (record->flags & NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE) != 0
+               ? NATTER_MESSAGE_KIND_DEVICE_ADDED : NATTER_MESSAGE_KIND_TEXT;
   return self;
 }
 
@@ -403,4 +411,48 @@ natter_message_get_origin_id (NatterMessage *self)
 {
   g_return_val_if_fail (NATTER_IS_MESSAGE (self), NULL);
   return self->origin_id;
+}
+
+/**
+ * natter_message_get_sender_distrusted:
+ * @self: a message
+ *
+ * Whether the OMEMO device that sent it was distrusted when it arrived.
+ * Such a message is kept, but views show a notice instead of its text
+ * until the user asks to see it.
+ *
+ * Returns: %TRUE for a message from a distrusted device
+ */
+gboolean
+natter_message_get_sender_distrusted (NatterMessage *self)
+{
+  g_return_val_if_fail (NATTER_IS_MESSAGE (self), FALSE);
+  return self->sender_distrusted;
+}
+
+/**
+ * natter_message_get_sender_device:
+ * @self: a message
+ *
+ * Returns: the OMEMO device that sent it, or the device a
+ *   %NATTER_MESSAGE_KIND_DEVICE_ADDED notice is about; 0 if none
+ */
+guint32
+natter_message_get_sender_device (NatterMessage *self)
+{
+  g_return_val_if_fail (NATTER_IS_MESSAGE (self), 0);
+  return self->sender_device;
+}
+
+/**
+ * natter_message_get_kind:
+ * @self: a message
+ *
+ * Returns: whether it is a message or a notice
+ */
+NatterMessageKind
+natter_message_get_kind (NatterMessage *self)
+{
+  g_return_val_if_fail (NATTER_IS_MESSAGE (self), NATTER_MESSAGE_KIND_TEXT);
+  return self->kind;
 }

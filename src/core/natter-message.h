@@ -54,6 +54,19 @@ typedef enum {
   NATTER_MESSAGE_ENCRYPTION_OMEMO,
 } NatterMessageEncryption;
 
+/**
+ * NatterMessageKind:
+ * @NATTER_MESSAGE_KIND_TEXT: a message someone wrote
+ * @NATTER_MESSAGE_KIND_DEVICE_ADDED: a notice: the sender added the OMEMO
+ *   device natter_message_get_sender_device(); it has no body
+ *
+ * What a row of the conversation is.
+ */
+typedef enum {
+  NATTER_MESSAGE_KIND_TEXT,
+  NATTER_MESSAGE_KIND_DEVICE_ADDED,
+} NatterMessageKind;
+
 #define NATTER_TYPE_MESSAGE (natter_message_get_type ())
 
 G_DECLARE_FINAL_TYPE (NatterMessage, natter_message, NATTER, MESSAGE, GObject)
@@ -68,6 +81,9 @@ gboolean                 natter_message_get_edited     (NatterMessage *self);
 const char              *natter_message_get_error      (NatterMessage *self);
 NatterMessageEncryption  natter_message_get_encryption (NatterMessage *self);
 gboolean                 natter_message_get_sender_verified (NatterMessage *self);
+gboolean                 natter_message_get_sender_distrusted (NatterMessage *self);
+guint32                  natter_message_get_sender_device (NatterMessage *self);
+NatterMessageKind        natter_message_get_kind       (NatterMessage *self);
 const char              *natter_message_get_origin_id  (NatterMessage *self);
 
 G_END_DECLS

@@ -844,7 +844,10 @@ message_cb (XmppMessages *messages,
       xmpp_message_get_chat_state (message) != XMPP_CHAT_STATE_NONE)
     natter_conversation_set_chat_state (conversation,
                                         (NatterChatState) xmpp_message_get_chat_state (message));
-  if (xmpp_message_get_body (message) == NULL)
+  if (natter_omemo_message_take_key_transport (natter_account_get_omemo (self->account), message))
+    return;
+  /* An OMEMO message may come without the customary fallback body. */
+  if (xmpp_message_get_body (message) == NULL && xmpp_message_get_encrypted (message) == NULL)
     return;
 
   conversation = natter_conversation_list_ensure (self->conversations, self->account,
@@ -1589,6 +1592,41 @@ attach (NatterMessaging *self)
     online_cb (client, FALSE, self);
 }
 
+/* A contact's new OMEMO device is news in the conversation with them: a
+ * notice there, so that a device nobody expected does not go unseen. */
+static void
+device_added_cb (NatterOmemo     *omemo,
+                 const char      *jid,
+                 guint            device_id,
+                 NatterMessaging *self)
+{
+  g_autoptr(NatterStoreMessage) record = NULL;
+  g_autoptr(GError) error = NULL;
+  NatterConversation *conversation;
+
+  if (self->account == NULL || g_strcmp0 (jid, natter_account_get_jid (self->account)) == 0)
+    return;
+  conversation = natter_conversation_list_lookup (self->conversations, self->account, jid);
+  if (conversation == NULL)
+    return;
+
+  record = natter_store_message_new ();
+  record->conversation_id = natter_conversation_get_id (conversation);
+  record->account_id = natter_account_get_id (self->account);
+  record->direction = NATTER_STORE_DIRECTION_IN;
+  record->sender = g_strdup (jid);
+  record->state = NATTER_STORE_MESSAGE_STATE_RECEIVED;
+  record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
+  record->sender_device = device_id;
+  record->flags = NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE;
+  if (!natter_store_insert_message (self->store, record, NULL, &error))
+    {
+      g_warning ("messaging: cannot note the new device of %s: %s", jid, error->message);
+      return;
+    }
+  natter_conversation_add_record (conversation, record, FALSE);
+}
+
 static void
 client_changed_cb (NatterAccount *account,
                    GParamSpec    *pspec,
@@ -1716,6 +1754,9 @@ natter_messaging_new (NatterAccount          *account,
   self->store = g_object_ref (natter_account_get_store (account));
   self->conversations = g_object_ref (conversations);
   g_signal_connect (account, "notify::client", G_CALLBACK (client_changed_cb), self);
+  if (natter_account_get_omemo (account) != NULL)
+    g_signal_connect_object (natter_account_get_omemo (account), "device-added",
+                             G_CALLBACK (device_added_cb), self, 0);
   attach (self);
 
   natter_conversation_list_set_messaging (conversations, account, self);

@@ -107,6 +107,41 @@ natter_omemo_message_open (NatterOmemo        *omemo,
 }
 
 /**
+ * natter_omemo_message_take_key_transport:
+ * @omemo: (nullable): the account's OMEMO
+ * @message: a message as it arrived live or as a carbon
+ *
+ * A key transport element is an OMEMO element without payload and a
+ * message without body: the sender built a new session with this device
+ * (it repairs one we could not read with).  Taking it makes the session
+ * the one its next messages use; there is nothing to store.
+ *
+ * Returns: %TRUE if @message was a key transport element, handled here
+ */
+gboolean
+natter_omemo_message_take_key_transport (NatterOmemo *omemo,
+                                         XmppMessage *message)
+{
+  XmppNode *encrypted = xmpp_message_get_encrypted (message);
+  g_autoptr(NatterOmemoEncrypted) parsed = NULL;
+  g_autoptr(NatterOmemoDecrypted) decrypted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (encrypted == NULL || xmpp_message_get_body (message) != NULL ||
+      g_strcmp0 (xmpp_node_get_xmlns (encrypted), XMPP_NS_OMEMO_LEGACY) != 0)
+    return FALSE;
+  parsed = natter_omemo_encrypted_parse (encrypted, NULL);
+  if (parsed == NULL || parsed->payload != NULL)
+    return FALSE;
+  if (omemo == NULL || xmpp_message_get_from (message) == NULL)
+    return TRUE;
+  decrypted = natter_omemo_decrypt (omemo, xmpp_message_get_from (message), encrypted, &error);
+  if (decrypted == NULL)
+    g_debug ("OMEMO: a key transport element could not be taken: %s", error->message);
+  return TRUE;
+}
+
+/**
  * natter_omemo_message_seal:
  * @stanza: a chat message to send, with its plaintext body
  * @encrypted: (transfer none): its <encrypted> element

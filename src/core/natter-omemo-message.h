@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 gboolean natter_omemo_message_open (NatterOmemo        *omemo,
                                     XmppMessage        *message,
                                     NatterStoreMessage *record);
+gboolean natter_omemo_message_take_key_transport (NatterOmemo *omemo,
+                                                  XmppMessage *message);
 void     natter_omemo_message_seal (XmppNode           *stanza,
                                     XmppNode           *encrypted);
 

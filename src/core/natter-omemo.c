@@ -83,6 +83,7 @@ struct _NatterOmemo
 
   GHashTable         *models;        /* bare JID -> GListStore of NatterOmemoDevice */
   GHashTable         *failures;      /* "jid device" -> Failure */
+  GHashTable         *repairs;       /* "jid device" -> gint64 *, monotonic */
 };
 
 typedef struct
@@ -435,7 +436,8 @@ devices_changed (NatterOmemo *self,
 }
 
 /* Records the latest device list of @jid, which the caller checked came
- * from @jid itself, and announces the devices never seen before. */
+ * from @jid itself, and announces the devices never seen before, unless
+ * this is the first list of @jid we learn: then none of them is new. */
 static void
 store_device_list (NatterOmemo *self,
                    const char  *jid,
@@ -463,7 +465,7 @@ store_device_list (NatterOmemo *self,
 
       for (guint j = 0; j < known->len && !seen; j++)
         seen = g_array_index (known, NatterStoreOmemoDevice, j).device_id == id;
-      if (!seen && !(is_own (self, jid) && id == own_id))
+      if (!seen && known->len > 0 && !(is_own (self, jid) && id == own_id))
         g_array_append_val (added, id);
     }
 
@@ -1466,6 +1468,89 @@ natter_omemo_encrypt_finish (NatterOmemo   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ------------------------------------------------------------------------
+ * Repairing sessions
+ * ------------------------------------------------------------------------ */
+
+/* A device we cannot read gets one repair in this long, µs, however many
+ * messages it sends meanwhile (SECURITY.md row 50: no storms). */
+#define REPAIR_INTERVAL (5 * G_TIME_SPAN_MINUTE)
+
+#define XMPP_NS_HINTS "urn:xmpp:hints"   /* XEP-0334 */
+
+/* The new session is there: a key transport element through it tells the
+ * device to use it, so its next message can be read. */
+static void
+repair_fetched_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  NatterOmemo *self = NATTER_OMEMO (object);
+  g_autofree char *jid = user_data;
+  const char *jids[] = { jid, NULL };
+  g_autoptr(NatterOmemoEncrypted) encrypted = NULL;
+  g_autoptr(XmppNode) element = NULL;
+  g_autoptr(XmppNode) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_debug ("OMEMO: no repair of a session with %s: %s", jid, error->message);
+      return;
+    }
+  if (self->session == NULL || !is_online (self))
+    return;
+  encrypted = natter_omemo_session_encrypt (self->session, NULL, jids, &error);
+  if (encrypted == NULL)
+    {
+      g_debug ("OMEMO: no repair of a session with %s: %s", jid, error->message);
+      return;
+    }
+  element = natter_omemo_encrypted_to_node (encrypted);
+  message = xmpp_node_build ("message", XMPP_NS_CLIENT, "to", jid, "type", "chat", NULL);
+  xmpp_node_append_child (message, element);
+  xmpp_node_add_child (message, "store", XMPP_NS_HINTS);
+  xmpp_client_send (self->client, message);
+  g_debug ("OMEMO: sent a key transport element to repair the sessions with %s", jid);
+}
+
+/* @device_id of @jid wrote with a session this device does not have (we
+ * lost it, or the pre-key it used): build a new one from its bundle and
+ * answer with a key transport element, as Conversations and Dino do. */
+static void
+repair_session (NatterOmemo *self,
+                const char  *jid,
+                guint32      device_id)
+{
+  g_autofree char *key = failure_key (jid, device_id);
+  g_autoptr(XmppJid) owner = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *node = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gint64 *last = g_hash_table_lookup (self->repairs, key);
+  BundleFetch *fetch;
+  FetchData *data;
+
+  if (self->session == NULL || !is_online (self) ||
+      (is_own (self, jid) && device_id == own_device_id (self)) ||
+      (last != NULL && now - *last < REPAIR_INTERVAL) ||
+      (owner = xmpp_jid_new (jid, NULL)) == NULL)
+    return;
+  g_hash_table_replace (self->repairs, g_steal_pointer (&key), g_memdup2 (&now, sizeof now));
+
+  task = g_task_new (self, self->connection, repair_fetched_cb, g_strdup (jid));
+  data = g_new0 (FetchData, 1);
+  data->jid = g_strdup (jid);
+  data->failures = g_ptr_array_new_with_free_func (g_free);
+  data->pending = 1;
+  g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+  fetch = g_new0 (BundleFetch, 1);
+  fetch->task = g_steal_pointer (&task);
+  fetch->device_id = device_id;
+  node = bundle_node (device_id);
+  xmpp_pep_fetch_async (self->pep, owner, node, NULL, self->connection, bundle_fetched_cb, fetch);
+}
+
 /**
  * natter_omemo_decrypt:
  * @self: an account's OMEMO
@@ -1494,6 +1579,7 @@ natter_omemo_decrypt (NatterOmemo  *self,
   g_autoptr(NatterOmemoEncrypted) parsed = NULL;
   g_autoptr(NatterStoreOmemoIdentity) known = NULL;
   g_autoptr(GBytes) carried = NULL;
+  g_autoptr(GError) local_error = NULL;
   NatterOmemoDecrypted *result;
   const char *sender;
 
@@ -1535,9 +1621,16 @@ natter_omemo_decrypt (NatterOmemo  *self,
       return NULL;
     }
 
-  result = natter_omemo_session_decrypt (self->session, sender, parsed, error);
+  result = natter_omemo_session_decrypt (self->session, sender, parsed, &local_error);
   if (result == NULL)
-    return NULL;
+    {
+      /* Only a message for this device says the sender has a session
+       * with it that we lack. */
+      if (g_error_matches (local_error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_NO_SESSION))
+        repair_session (self, sender, parsed->sid);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (result->pre_key_message)
     devices_changed (self, sender);
   if (result->bundle_changed)
@@ -2190,6 +2283,7 @@ natter_omemo_finalize (GObject *object)
 
   g_clear_pointer (&self->own_jid, g_free);
   g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->repairs, g_hash_table_unref);
 
   G_OBJECT_CLASS (natter_omemo_parent_class)->finalize (object);
 }
@@ -2276,8 +2370,8 @@ natter_omemo_class_init (NatterOmemoClass *klass)
    * @jid: the device's owner
    * @device_id: the new device
    *
-   * A device never seen before appeared in @jid's device list: a notice
-   * for the user ("Alice has a new device").
+   * A device never seen before appeared in @jid's device list, which we
+   * knew before: a notice for the user ("Alice has a new device").
    */
   signals[SIGNAL_DEVICE_ADDED] =
     g_signal_new ("device-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -2290,6 +2384,7 @@ natter_omemo_init (NatterOmemo *self)
   self->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) failure_free);
+  self->repairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**

@@ -817,13 +817,15 @@ set_decrypt_error (GError     **error,
  *
  * Failures are per message and leave the session usable: not for this
  * device (%NATTER_OMEMO_ERROR_NOT_FOR_THIS_DEVICE), no session
- * (%NATTER_OMEMO_ERROR_NO_SESSION), a distrusted identity
- * (%NATTER_OMEMO_ERROR_UNTRUSTED), a changed key or payload
+ * (%NATTER_OMEMO_ERROR_NO_SESSION), a changed key or payload
  * (%NATTER_OMEMO_ERROR_AUTHENTICATION), a replay
  * (%NATTER_OMEMO_ERROR_DUPLICATE), bad sizes or encodings
  * (%NATTER_OMEMO_ERROR_MALFORMED).  Nothing of the plaintext is returned
- * on failure.  After a pre-key message the used one-time pre-key is gone
- * and replaced; @bundle_changed in the result says to publish the bundle.
+ * on failure.  A message from a device the user distrusted is decrypted
+ * all the same, so that it is kept; the result's trust says so, and the
+ * layers above hide it.  After a pre-key message the used one-time pre-key
+ * is gone and replaced; @bundle_changed in the result says to publish the
+ * bundle.
  *
  * Returns: (transfer full): the result, or %NULL
  */
@@ -871,26 +873,11 @@ natter_omemo_session_decrypt (NatterOmemoSession    *self,
 
   if (!key->prekey)
     {
-      /* A pre-key message's identity is checked by libsignal, against the
-       * key it carries; a normal message's is the session's. */
-      identity = natter_store_omemo_get_identity (self->store, self->account_id, VERSION,
-                                                  sender_jid, encrypted->sid, NULL, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      if (identity != NULL && identity->trust == NATTER_STORE_OMEMO_TRUST_DISTRUSTED)
-        {
-          set_decrypt_error (error, SG_ERR_UNTRUSTED_IDENTITY, FALSE, sender_jid, encrypted->sid);
-          return NULL;
-        }
       if (!natter_omemo_session_has_session (self, sender_jid, encrypted->sid))
         {
           set_decrypt_error (error, SG_ERR_NO_SESSION, FALSE, sender_jid, encrypted->sid);
           return NULL;
         }
-      g_clear_pointer (&identity, natter_store_omemo_identity_free);
     }
 
   data = g_bytes_get_data (key->data, &length);
@@ -904,9 +891,12 @@ natter_omemo_session_decrypt (NatterOmemoSession    *self,
 
           rc = pre_key_signal_message_deserialize (&message, data, length, self->context);
           parsed = rc == SG_SUCCESS;
+          /* A distrusted device's message is read and kept, hidden above. */
+          natter_omemo_store_set_receiving (self->stores, TRUE);
           if (rc == SG_SUCCESS)
             rc = session_cipher_decrypt_pre_key_signal_message (cipher, message, &context,
                                                                 &plaintext);
+          natter_omemo_store_set_receiving (self->stores, FALSE);
           SIGNAL_UNREF (message);
         }
       else

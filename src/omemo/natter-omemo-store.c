@@ -10,11 +10,14 @@
  * the callback returns NATTER_OMEMO_SG_ERR_STORE.
  *
  * Trust: libsignal asks is_trusted_identity() before it builds or accepts
- * a session.  A key the user distrusted is refused; any other key is
- * accepted, and a new one is recorded (save_identity) with blind trust
- * before verification: trusted while no device of that JID is verified,
- * undecided after.  Whether a device is good enough to encrypt to is
- * decided above, in natter-omemo-session.c.
+ * a session.  A key the user distrusted is refused for building one from
+ * a bundle; while a message is being decrypted (receiving) it is accepted,
+ * because messages from distrusted devices are kept, hidden behind a
+ * notice, rather than lost.  Any other key is accepted, and a new one is
+ * recorded (save_identity) with blind trust before verification: trusted
+ * while no device of that JID is verified, undecided after.  Whether a
+ * device is good enough to encrypt to is decided above, in
+ * natter-omemo-session.c.
  */
 #include "config.h"
 
@@ -28,6 +31,7 @@ struct _NatterOmemoStore
   gint64       account_id;
   GError      *error;          /* the first database failure not yet taken */
   GArray      *removed_pre_keys;
+  gboolean     receiving;      /* a message is being decrypted */
 };
 
 /**
@@ -104,6 +108,23 @@ natter_omemo_store_take_error (NatterOmemoStore  *self,
     return FALSE;
   g_propagate_error (error, g_steal_pointer (&self->error));
   return TRUE;
+}
+
+/**
+ * natter_omemo_store_set_receiving:
+ * @self: the stores of one account
+ * @receiving: whether a message is being decrypted
+ *
+ * While receiving, a distrusted identity key is acceptable to libsignal:
+ * the message is decrypted, and its sender's trust is reported with it.
+ */
+void
+natter_omemo_store_set_receiving (NatterOmemoStore *self,
+                                  gboolean          receiving)
+{
+  g_return_if_fail (self != NULL);
+
+  self->receiving = receiving;
 }
 
 /**
@@ -260,7 +281,8 @@ is_trusted_identity_cb (const signal_protocol_address *address,
                                               (guint32) address->device_id, key, &error);
   if (error != NULL)
     return failed (self, error);
-  return identity == NULL || identity->trust != NATTER_STORE_OMEMO_TRUST_DISTRUSTED;
+  return identity == NULL || identity->trust != NATTER_STORE_OMEMO_TRUST_DISTRUSTED ||
+         self->receiving;
 }
 
 /* Session store */

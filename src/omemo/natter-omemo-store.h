@@ -25,6 +25,8 @@ NatterStore                   *natter_omemo_store_get_store       (NatterOmemoSt
 gint64                         natter_omemo_store_get_account_id  (NatterOmemoStore  *self);
 gboolean                       natter_omemo_store_take_error      (NatterOmemoStore  *self,
                                                                    GError           **error);
+void                           natter_omemo_store_set_receiving   (NatterOmemoStore  *self,
+                                                                   gboolean           receiving);
 GArray                        *natter_omemo_store_steal_removed_pre_keys (NatterOmemoStore *self);
 NatterStoreOmemoTrust          natter_omemo_store_get_new_key_trust (NatterOmemoStore  *self,
                                                                      const char        *jid);

@@ -1432,7 +1432,8 @@ natter_store_list_latest_messages (NatterStore  *self,
  * @conversation_id: the conversation
  * @error: return location for a #GError
  *
- * The newest visible message, for the conversation list's preview.
+ * The newest visible message that is not a notice, for the conversation
+ * list's preview.
  *
  * Returns: (transfer full) (nullable): the message, or %NULL with no error
  *   set if the conversation has none
@@ -1442,12 +1443,28 @@ natter_store_get_latest_message (NatterStore  *self,
                                  gint64        conversation_id,
                                  GError      **error)
 {
-  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(NatterStoreStmt) stmt = NULL;
+  NatterStoreDb *db;
 
-  messages = natter_store_list_latest_messages (self, conversation_id, 1, error);
-  if (messages == NULL || messages->len == 0)
+  NATTER_STORE_RETURN_IF_CLOSED (self, NULL);
+  g_return_val_if_fail (conversation_id > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  db = natter_store_lock_db (self, &locker);
+  stmt = natter_store_db_prepare (db,
+                                  "SELECT " NATTER_STORE_MESSAGE_COLUMNS " FROM messages m "
+                                  "WHERE m.conversation_id = ?1 AND m.replaces_id IS NULL "
+                                  "AND (m.flags & ?2) = 0 "
+                                  "ORDER BY m.timestamp DESC, m.id DESC LIMIT 1",
+                                  error);
+  if (stmt == NULL)
     return NULL;
-  return natter_store_message_ref (g_ptr_array_index (messages, 0));
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int (stmt, 2, NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE);
+  if (natter_store_db_step (db, stmt, error) != SQLITE_ROW)
+    return NULL;
+  return natter_store_message_from_row (stmt);
 }
 
 /**

@@ -57,13 +57,19 @@ typedef enum {
  * @NATTER_STORE_MESSAGE_FLAG_NONE: no flag
  * @NATTER_STORE_MESSAGE_FLAG_CARBON: arrived as a XEP-0280 carbon copy
  * @NATTER_STORE_MESSAGE_FLAG_MAM: arrived from a XEP-0313 archive query
+ * @NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE: not a message but a notice in
+ *   the conversation: the peer (@sender) added the OMEMO device
+ *   @sender_device.  It has no body, and neither moves the conversation's
+ *   activity nor shows in its preview
  *
- * How a message reached us.  Informational: deduplication never depends on them.
+ * How a message reached us, and whether it is a notice.  Deduplication
+ * never depends on them.
  */
 typedef enum /*< flags >*/ {
   NATTER_STORE_MESSAGE_FLAG_NONE = 0,
   NATTER_STORE_MESSAGE_FLAG_CARBON = 1 << 0,
   NATTER_STORE_MESSAGE_FLAG_MAM = 1 << 1,
+  NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE = 1 << 2,
 } NatterStoreMessageFlags;
 
 /**

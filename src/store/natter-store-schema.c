@@ -287,6 +287,17 @@ static const char schema_v2[] =
   "  PRIMARY KEY (account_id, version, jid, device_id)\n"
   ") STRICT, WITHOUT ROWID;\n";
 
+/* Version 3: notices in the timeline (NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE
+ * = 4) do not move their conversation up the list. */
+static const char schema_v3[] =
+  "DROP TRIGGER messages_touch_conversation;\n"
+  "CREATE TRIGGER messages_touch_conversation AFTER INSERT ON messages\n"
+  "  WHEN (new.flags & 4) = 0\n"
+  "BEGIN\n"
+  "  UPDATE conversations SET last_activity = new.timestamp\n"
+  "    WHERE id = new.conversation_id AND last_activity < new.timestamp;\n"
+  "END;\n";
+
 typedef struct
 {
   guint       version;   /* the version this step produces */
@@ -296,6 +307,7 @@ typedef struct
 static const Migration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_v2 },
+  { 3, schema_v3 },
 };
 
 /**

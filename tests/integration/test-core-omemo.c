@@ -939,6 +939,9 @@ test_encrypted_conversation (Fixture       *fixture,
   NatterConversation *to_bob;
   NatterConversation *at_bob = NULL;
   NatterConversation *to_alice;
+  Device *bob2;
+  gint64 activity;
+  guint unread;
 
   subscribe_both (alice, bob);
   alice_list = natter_conversation_list_new (alice->accounts, &error);
@@ -991,7 +994,136 @@ test_encrypted_conversation (Fixture       *fixture,
   g_assert_false (newest_is (at_bob, "never in plaintext"));
   g_assert_true (newest_is (at_bob, "and only for alice"));
 
+  /* Bob still trusts Alice, so his answer reaches her: kept, but hidden,
+   * in the list and in the preview notifications show. */
+  g_clear_object (&sent);
+  sent = send_body (to_alice, "from a distrusted device");
+  WAIT_FOR (newest_is (to_bob, "from a distrusted device"), "Alice to keep Bob's message");
+  g_assert_true (natter_message_get_sender_distrusted (newest (to_bob)));
+  g_assert_cmpint (natter_message_get_state (newest (to_bob)), ==, NATTER_MESSAGE_STATE_RECEIVED);
+  g_assert_cmpint (natter_message_get_kind (newest (to_bob)), ==, NATTER_MESSAGE_KIND_TEXT);
+  g_assert_cmpstr (natter_conversation_get_preview (to_bob), ==,
+                   "Hidden message from a distrusted device");
+  g_assert_false (natter_message_get_sender_distrusted (newest (at_bob)));
+
+  /* Bob adds a device: a notice in Alice's conversation with him, which
+   * neither moves the conversation up nor counts as unread. */
+  activity = natter_conversation_get_last_activity (to_bob);
+  unread = natter_conversation_get_unread (to_bob);
+  bob2 = device_new (fixture, BOB, "tablet");
+  WAIT_FOR (natter_message_get_kind (newest (to_bob)) == NATTER_MESSAGE_KIND_DEVICE_ADDED,
+            "the notice of Bob's new device");
+  g_assert_cmpuint (natter_message_get_sender_device (newest (to_bob)), ==, id_of (bob2));
+  g_assert_cmpstr (natter_message_get_sender (newest (to_bob)), ==, BOB);
+  g_assert_null (natter_message_get_body (newest (to_bob)));
+  g_assert_cmpint (natter_conversation_get_last_activity (to_bob), ==, activity);
+  g_assert_cmpuint (natter_conversation_get_unread (to_bob), ==, unread);
+  g_assert_cmpstr (natter_conversation_get_preview (to_bob), ==,
+                   "Hidden message from a distrusted device");
+  {
+    g_autoptr(NatterStoreMessage) latest =
+      natter_store_get_latest_message (alice->store, natter_conversation_get_id (to_bob), NULL);
+    g_autoptr(NatterStoreConversation) stored =
+      natter_store_get_conversation (alice->store, natter_conversation_get_id (to_bob), NULL);
+
+    g_assert_cmpstr (latest->body, ==, "from a distrusted device");
+    g_assert_cmpint (stored->last_activity, ==, activity);
+  }
+  /* Bob's first device heard of his second one before: no notice for
+   * his own account's devices. */
+  g_assert_cmpint (natter_message_get_kind (newest (at_bob)), ==, NATTER_MESSAGE_KIND_TEXT);
+
   g_clear_object (&alice_messaging);
+  g_clear_object (&bob_messaging);
+}
+
+static GBytes *
+load_session (Device     *device,
+              const char *jid,
+              guint32     device_id)
+{
+  return natter_store_omemo_load_session (device->store, natter_account_get_id (device->account),
+                                          NATTER_STORE_OMEMO_VERSION_LEGACY, jid, device_id,
+                                          NULL);
+}
+
+static gboolean
+session_replaced (Device     *device,
+                  const char *jid,
+                  guint32     device_id,
+                  GBytes     *before)
+{
+  g_autoptr(GBytes) now = load_session (device, jid, device_id);
+
+  return now != NULL && !g_bytes_equal (now, before);
+}
+
+/* Alice loses her session with Bob's device (a restored backup, say):
+ * his next message cannot be read, so she builds a new session from his
+ * bundle and answers with a key transport element; his pipeline takes
+ * it, and his messages after that are read again.  Once in a while, not
+ * once per message. */
+static void
+test_repair_lost_session (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  Device *alice = device_new (fixture, ALICE, "one");
+  Device *bob = device_new (fixture, BOB, "desk");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NatterConversationList) bob_list = NULL;
+  g_autoptr(NatterMessaging) bob_messaging = NULL;
+  g_autoptr(XmppNode) first = NULL;
+  g_autoptr(XmppNode) second = NULL;
+  g_autoptr(XmppNode) third = NULL;
+  g_autoptr(XmppNode) fourth = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) repaired = NULL;
+  g_autoptr(XmppJid) from_bob = xmpp_jid_new (BOB "/desk", NULL);
+  g_autoptr(NatterOmemoDecrypted) decrypted = NULL;
+  gboolean removed = FALSE;
+
+  subscribe_both (alice, bob);
+  bob_list = natter_conversation_list_new (bob->accounts, &error);
+  g_assert_no_error (error);
+  bob_messaging = natter_messaging_new (bob->account, bob_list);
+
+  first = encrypt_ok (bob, ALICE, "first");
+  assert_decrypts (alice, BOB "/desk", first, "first");
+  g_assert_true (natter_store_omemo_remove_session (alice->store,
+                                                    natter_account_get_id (alice->account),
+                                                    NATTER_STORE_OMEMO_VERSION_LEGACY, BOB,
+                                                    id_of (bob), &removed, &error));
+  g_assert_no_error (error);
+  g_assert_true (removed);
+
+  second = encrypt_ok (bob, ALICE, "second");
+  before = load_session (bob, ALICE, id_of (alice));
+  g_assert_nonnull (before);
+  decrypted = natter_omemo_decrypt (alice->omemo, from_bob, second, &error);
+  g_assert_null (decrypted);
+  g_assert_error (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_NO_SESSION);
+  g_clear_error (&error);
+
+  WAIT_FOR (session_replaced (bob, ALICE, id_of (alice), before),
+            "Bob to take Alice's key transport element");
+  /* Nothing to show for it: no conversation appeared at Bob. */
+  g_assert_null (natter_conversation_list_lookup (bob_list, bob->account, ALICE));
+  third = encrypt_ok (bob, ALICE, "third");
+  assert_decrypts (alice, BOB "/desk", third, "third");
+
+  /* Lost again at once: no second repair this soon. */
+  g_assert_true (natter_store_omemo_remove_session (alice->store,
+                                                    natter_account_get_id (alice->account),
+                                                    NATTER_STORE_OMEMO_VERSION_LEGACY, BOB,
+                                                    id_of (bob), &removed, &error));
+  fourth = encrypt_ok (bob, ALICE, "fourth");
+  repaired = load_session (bob, ALICE, id_of (alice));
+  decrypted = natter_omemo_decrypt (alice->omemo, from_bob, fourth, &error);
+  g_assert_null (decrypted);
+  g_assert_error (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_NO_SESSION);
+  spin (1000);
+  g_assert_false (session_replaced (bob, ALICE, id_of (alice), repaired));
+
   g_clear_object (&bob_messaging);
 }
 
@@ -1016,6 +1148,8 @@ main (int   argc,
               fixture_set_up, test_restart_keeps_identity, fixture_tear_down);
   g_test_add ("/natter/core/omemo/uri-round-trip", Fixture, NULL,
               fixture_set_up, test_uri_round_trip, fixture_tear_down);
+  g_test_add ("/natter/core/omemo/repair-lost-session", Fixture, NULL,
+              fixture_set_up, test_repair_lost_session, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -497,7 +497,8 @@ test_trust (void)
   got = receive_ok (bob, ALICE, hello, "hello");
   g_clear_pointer (&got, natter_omemo_decrypted_free);
 
-  /* Bob distrusts alice's device: her messages are refused, unread. */
+  /* Bob distrusts alice's device: her messages are still read, so they
+   * are kept, and say they come from a distrusted device. */
   alice_key = natter_store_omemo_get_identity (bob->store, bob->account_id,
                                                NATTER_STORE_OMEMO_VERSION_LEGACY, ALICE,
                                                device_of (alice), NULL, &error);
@@ -507,14 +508,18 @@ test_trust (void)
                                                device_of (alice), alice_key->identity_key,
                                                NATTER_STORE_OMEMO_TRUST_DISTRUSTED, &error));
   next = send_to (alice, BOB, "still me");
-  receive_fails (bob, ALICE, next, NATTER_OMEMO_ERROR_UNTRUSTED);
+  got = receive_ok (bob, ALICE, next, "still me");
+  g_assert_cmpint (got->trust, ==, NATTER_STORE_OMEMO_TRUST_DISTRUSTED);
+  g_clear_pointer (&got, natter_omemo_decrypted_free);
 
-  /* He verifies it after all; the same message now decrypts. */
+  /* He verifies it after all; her next message says so. */
   g_assert_true (natter_store_omemo_set_trust (bob->store, bob->account_id,
                                                NATTER_STORE_OMEMO_VERSION_LEGACY, ALICE,
                                                device_of (alice), alice_key->identity_key,
                                                NATTER_STORE_OMEMO_TRUST_VERIFIED, &error));
-  got = receive_ok (bob, ALICE, next, "still me");
+  g_clear_pointer (&next, natter_omemo_encrypted_free);
+  next = send_to (alice, BOB, "verified me");
+  got = receive_ok (bob, ALICE, next, "verified me");
   g_assert_cmpint (got->trust, ==, NATTER_STORE_OMEMO_TRUST_VERIFIED);
 
   /* Alice distrusts bob's device: she cannot encrypt to bob at all, and

@@ -147,10 +147,17 @@ test_identity (Fixture       *fixture,
   g_assert_cmpint (signal_protocol_identity_save_identity (fixture->store_context, &laptop,
                                                            laptop_key), ==, 0);
 
-  /* A distrusted key is refused. */
+  /* A distrusted key is refused for sessions we build… */
   g_assert_true (natter_store_omemo_set_trust (fixture->store, fixture->account_id, V, ALICE, 12,
                                                laptop_bytes,
                                                NATTER_STORE_OMEMO_TRUST_DISTRUSTED, NULL));
+  g_assert_cmpint (signal_protocol_identity_is_trusted_identity (fixture->store_context, &laptop,
+                                                                 laptop_key), ==, 0);
+  /* …except while a message is decrypted: it is kept, hidden above. */
+  natter_omemo_store_set_receiving (fixture->stores, TRUE);
+  g_assert_cmpint (signal_protocol_identity_is_trusted_identity (fixture->store_context, &laptop,
+                                                                 laptop_key), ==, 1);
+  natter_omemo_store_set_receiving (fixture->stores, FALSE);
   g_assert_cmpint (signal_protocol_identity_is_trusted_identity (fixture->store_context, &laptop,
                                                                  laptop_key), ==, 0);
 
