@@ -512,6 +512,23 @@ retry_cb (GObject      *object,
 }
 
 /* chat.retry (message id): sends a failed message again. */
+/* The encryption devices of the conversation's peer, from a notice. */
+static void
+devices_activated_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NatterChatView *self = NATTER_CHAT_VIEW (widget);
+  NatterAccount *account;
+
+  if (self->conversation == NULL)
+    return;
+  account = natter_conversation_get_account (self->conversation);
+  if (account != NULL)
+    gtk_widget_activate_action (widget, "win.devices", "(ss)", natter_account_get_jid (account),
+                                natter_conversation_get_peer (self->conversation));
+}
+
 static void
 retry_activated_cb (GtkWidget  *widget,
                     const char *action_name,
@@ -690,6 +707,7 @@ natter_chat_view_class_init (NatterChatViewClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.jump-to-latest", NULL,
                                    jump_to_latest_activated_cb);
   gtk_widget_class_install_action (widget_class, "chat.retry", "x", retry_activated_cb);
+  gtk_widget_class_install_action (widget_class, "chat.devices", NULL, devices_activated_cb);
 
   g_type_ensure (NATTER_TYPE_COMPOSER);
   gtk_widget_class_set_template_from_resource (widget_class,

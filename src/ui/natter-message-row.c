@@ -7,7 +7,10 @@
  * and a new day starts with its name.  The body is the sender's text,
  * shown literally with its links made clickable (natter-linkify.c);
  * outgoing messages show where they are (pending, sent, delivered, read)
- * and a failed one says why and offers to send it again.
+ * and a failed one says why and offers to send it again.  A message from
+ * a device the user distrusted shows a notice until asked to show its
+ * text; a notice that the peer added a device stands on its own, without
+ * avatar or name, and leads to the devices.
  */
 #include "config.h"
 
@@ -33,6 +36,8 @@ struct _NatterMessageRow
 
   NatterMessage *message;
   gulong         notify_id;
+  char          *sender_name;
+  gboolean       revealed;     /* the user asked to see a hidden message */
 
   GtkLabel      *day_label;
   GtkWidget     *avatar_slot;
@@ -47,6 +52,8 @@ struct _NatterMessageRow
   GtkLabel      *error_label;
   GtkWidget     *retry_button;
   GtkWidget     *full_button;
+  GtkWidget     *reveal_button;
+  GtkWidget     *devices_button;
 };
 
 G_DEFINE_FINAL_TYPE (NatterMessageRow, natter_message_row, ADW_TYPE_BIN)
@@ -72,10 +79,25 @@ update_state (NatterMessageRow *self)
   g_autofree char *markup = NULL;
   const char *body;
   gboolean too_long;
+  gboolean notice;
+  gboolean hidden;
 
+  notice = natter_message_get_kind (message) == NATTER_MESSAGE_KIND_DEVICE_ADDED;
+  hidden = natter_message_get_sender_distrusted (message) && !self->revealed;
   body = natter_message_get_body (message) != NULL ? natter_message_get_body (message) : "";
-  too_long = g_utf8_strlen (body, SHOWN_CHARS * 4 + 1) > SHOWN_CHARS;
-  if (too_long)
+  too_long = !notice && !hidden && g_utf8_strlen (body, SHOWN_CHARS * 4 + 1) > SHOWN_CHARS;
+  if (notice)
+    {
+      /* TRANSLATORS: a notice in a conversation; %s is the contact */
+      g_autofree char *text = g_strdup_printf (_("%s added a new encryption device"),
+                                               self->sender_name != NULL ? self->sender_name
+                                                                         : natter_message_get_sender (message));
+
+      markup = g_markup_escape_text (text, -1);
+    }
+  else if (hidden)
+    markup = g_markup_escape_text (_("Hidden: this message comes from a device you distrusted."), -1);
+  else if (too_long)
     {
       g_autofree char *start = g_utf8_substring (body, 0, SHOWN_CHARS);
       g_autofree char *shown = g_strconcat (start, "…", NULL);
@@ -85,7 +107,7 @@ update_state (NatterMessageRow *self)
   else
     markup = natter_linkify (body);
   /* The mark flows with the text, so it needs no box beside the label. */
-  if (natter_message_get_edited (message))
+  if (natter_message_get_edited (message) && !notice && !hidden)
     {
       g_autofree char *mark = g_markup_printf_escaped (" <span size=\"small\" alpha=\"60%%\">%s</span>",
                                                        C_("message", "(edited)"));
@@ -97,7 +119,12 @@ update_state (NatterMessageRow *self)
   if (g_strcmp0 (gtk_label_get_label (self->body_label), markup) != 0)
     gtk_label_set_markup (self->body_label, markup);
   gtk_widget_set_visible (self->full_button, too_long);
+  gtk_widget_set_visible (self->reveal_button, hidden);
+  gtk_widget_set_visible (self->devices_button, notice);
+  /* Hidden text is not there to select, nor is a notice's. */
+  gtk_label_set_selectable (self->body_label, !notice && !hidden);
   gtk_widget_set_visible (self->lock_icon,
+                          !notice &&
                           natter_message_get_encryption (message) == NATTER_MESSAGE_ENCRYPTION_OMEMO);
   gtk_widget_set_tooltip_text (self->lock_icon,
                                natter_message_get_sender_verified (message)
@@ -108,7 +135,7 @@ update_state (NatterMessageRow *self)
   else
     gtk_widget_remove_css_class (self->lock_icon, "success");
 
-  if (state == NATTER_MESSAGE_STATE_UNDECRYPTABLE)
+  if (state == NATTER_MESSAGE_STATE_UNDECRYPTABLE || notice || hidden)
     gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->body_label), "dim-label");
@@ -155,7 +182,8 @@ static gboolean
 starts_group (NatterMessage *message,
               NatterMessage *previous)
 {
-  if (previous == NULL)
+  if (previous == NULL ||
+      natter_message_get_kind (previous) != NATTER_MESSAGE_KIND_TEXT)
     return TRUE;
   if (natter_message_get_direction (previous) != natter_message_get_direction (message))
     return TRUE;
@@ -225,6 +253,14 @@ on_full_button_clicked_cb (NatterMessageRow *self)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+on_reveal_button_clicked_cb (NatterMessageRow *self)
+{
+  self->revealed = TRUE;
+  if (self->message != NULL)
+    update_state (self);
+}
+
 /* xmpp: links are ours (RFC 5122); everything else goes to the desktop's
  * handler, which GtkLabel calls when the signal returns FALSE. */
 static gboolean
@@ -256,6 +292,7 @@ natter_message_row_set_message (NatterMessageRow *self,
 {
   gint64 timestamp;
   gboolean group;
+  gboolean notice;
   gboolean day;
   g_autofree char *clock = NULL;
   g_autofree char *full = NULL;
@@ -266,13 +303,19 @@ natter_message_row_set_message (NatterMessageRow *self,
 
   if (self->message != NULL)
     g_clear_signal_handler (&self->notify_id, self->message);
+  /* A recycled row shows its next message hidden again. */
+  if (self->message != message)
+    self->revealed = FALSE;
   g_set_object (&self->message, message);
+  g_free (self->sender_name);
+  self->sender_name = g_strdup (sender_name);
   if (message == NULL)
     return;
   self->notify_id = g_signal_connect (message, "notify", G_CALLBACK (message_notify_cb), self);
 
   timestamp = natter_message_get_timestamp (message);
-  group = starts_group (message, previous);
+  notice = natter_message_get_kind (message) != NATTER_MESSAGE_KIND_TEXT;
+  group = !notice && starts_group (message, previous);
   day = previous == NULL ||
         !natter_time_same_day (natter_message_get_timestamp (previous), timestamp);
 
@@ -286,7 +329,11 @@ natter_message_row_set_message (NatterMessageRow *self,
 
   gtk_widget_set_visible (self->header_box, group);
   gtk_widget_set_child_visible (self->avatar_slot, group);
-  gtk_widget_set_margin_top (gtk_widget_get_parent (self->avatar_slot), group ? 8 : 0);
+  gtk_widget_set_margin_top (gtk_widget_get_parent (self->avatar_slot), group || notice ? 8 : 0);
+  gtk_widget_set_margin_bottom (gtk_widget_get_parent (self->avatar_slot), notice ? 4 : 0);
+  /* A notice is no one's words: centred, between the messages. */
+  gtk_label_set_xalign (self->body_label, notice ? 0.5f : 0.0f);
+  gtk_label_set_justify (self->body_label, notice ? GTK_JUSTIFY_CENTER : GTK_JUSTIFY_LEFT);
   natter_avatar_set_text (self->avatar, sender_name);
   natter_avatar_set_identity (self->avatar, sender_id);
   gtk_label_set_text (self->sender_label, sender_name != NULL ? sender_name : "");
@@ -351,7 +398,10 @@ natter_message_row_class_init (NatterMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, full_button);
+  gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, NatterMessageRow, devices_button);
   gtk_widget_class_bind_template_callback (widget_class, on_full_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reveal_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_body_label_activate_link_cb);
 }
 

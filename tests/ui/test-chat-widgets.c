@@ -73,6 +73,29 @@ make_message (const char *body,
   return natter_message_new_from_record (record);
 }
 
+/* An incoming OMEMO message (or, with @flags, notice) as the store gives it. */
+static NatterMessage *
+make_omemo_message (gint64                   id,
+                    const char              *body,
+                    gint64                   timestamp,
+                    int                      sender_trust,
+                    NatterStoreMessageFlags  flags)
+{
+  g_autoptr(NatterStoreMessage) record = natter_store_message_new ();
+
+  record->id = id;
+  record->direction = NATTER_STORE_DIRECTION_IN;
+  record->state = NATTER_STORE_MESSAGE_STATE_RECEIVED;
+  record->sender = g_strdup ("bob@example.org");
+  record->body = g_strdup (body);
+  record->timestamp = timestamp;
+  record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
+  record->sender_trust = sender_trust;
+  record->sender_device = 4242;
+  record->flags = flags;
+  return natter_message_new_from_record (record);
+}
+
 static gboolean
 has_image_saying (GtkWidget  *row,
                   const char *tooltip)
@@ -132,34 +155,60 @@ test_message_rows (void)
   /* A plaintext message shows no lock; an OMEMO one does. */
   g_assert_false (has_image_saying (row, "Encrypted end to end (OMEMO)"));
   {
-    g_autoptr(NatterStoreMessage) record = natter_store_message_new ();
-    g_autoptr(NatterMessage) secret = NULL;
+    g_autoptr(NatterMessage) secret = make_omemo_message (99, "between us", now, 0, 0);
 
-    record->id = 99;
-    record->direction = NATTER_STORE_DIRECTION_IN;
-    record->state = NATTER_STORE_MESSAGE_STATE_RECEIVED;
-    record->body = g_strdup ("between us");
-    record->timestamp = now;
-    record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
-    secret = natter_message_new_from_record (record);
     natter_message_row_set_message (NATTER_MESSAGE_ROW (row), secret, third, "Bob", "bob@example.org");
     g_assert_true (has_image_saying (row, "Encrypted end to end (OMEMO)"));
   }
   {
-    g_autoptr(NatterStoreMessage) record = natter_store_message_new ();
-    g_autoptr(NatterMessage) verified = NULL;
+    g_autoptr(NatterMessage) verified = make_omemo_message (100, "from a device you checked", now,
+                                                            NATTER_OMEMO_TRUST_VERIFIED, 0);
 
-    record->id = 100;
-    record->direction = NATTER_STORE_DIRECTION_IN;
-    record->state = NATTER_STORE_MESSAGE_STATE_RECEIVED;
-    record->body = g_strdup ("from a device you checked");
-    record->timestamp = now;
-    record->encryption = NATTER_STORE_ENCRYPTION_OMEMO;
-    record->sender_trust = NATTER_OMEMO_TRUST_VERIFIED;
-    verified = natter_message_new_from_record (record);
     g_assert_true (natter_message_get_sender_verified (verified));
     natter_message_row_set_message (NATTER_MESSAGE_ROW (row), verified, third, "Bob", "bob@example.org");
     g_assert_true (has_image_saying (row, "Encrypted end to end (OMEMO), from a verified device"));
+  }
+  /* From a distrusted device: a notice until the user asks for the text. */
+  {
+    g_autoptr(NatterMessage) distrusted = make_omemo_message (101, "sent from a stolen phone", now,
+                                                              NATTER_OMEMO_TRUST_DISTRUSTED, 0);
+    GtkWidget *show;
+
+    g_assert_true (natter_message_get_sender_distrusted (distrusted));
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), distrusted, third, "Bob",
+                                    "bob@example.org");
+    g_assert_null (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL, "sent from a stolen phone"));
+    g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL,
+                                                                         "Hidden: this message comes from a device you distrusted.")));
+    show = natter_test_ui_find_descendant (row, GTK_TYPE_BUTTON, "Show Message");
+    g_assert_true (gtk_widget_is_visible (show));
+    g_signal_emit_by_name (show, "clicked");
+    g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL,
+                                                                         "sent from a stolen phone")));
+    g_assert_false (gtk_widget_is_visible (show));
+    /* Shown again for another message, the row hides it again. */
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), third, second, "Me", "me@example.org");
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), distrusted, third, "Bob",
+                                    "bob@example.org");
+    g_assert_null (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL, "sent from a stolen phone"));
+  }
+  /* The peer's new device: a notice without avatar or name, leading to the devices. */
+  {
+    g_autoptr(NatterMessage) notice = make_omemo_message (102, NULL, now, 0,
+                                                          NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE);
+
+    g_assert_cmpint (natter_message_get_kind (notice), ==, NATTER_MESSAGE_KIND_DEVICE_ADDED);
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), notice, third, "Bob", "bob@example.org");
+    g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL,
+                                                                         "Bob added a new encryption device")));
+    g_assert_false (gtk_widget_is_visible (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL, "Bob")));
+    g_assert_false (has_image_saying (row, "Encrypted end to end (OMEMO)"));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (natter_test_ui_find_descendant (row, GTK_TYPE_BUTTON,
+                                                                                                   "Review Devices…"))),
+                     ==, "chat.devices");
+    /* The message after a notice starts a group of its own. */
+    natter_message_row_set_message (NATTER_MESSAGE_ROW (row), second, notice, "Bob", "bob@example.org");
+    g_assert_true (gtk_widget_is_visible (natter_test_ui_find_descendant (row, GTK_TYPE_LABEL, "Bob")));
   }
 
   /* 100,000 characters of one message, shown as they are. */
