@@ -316,10 +316,13 @@ handle_ack (XmppClient *self,
   if (!seq_le (h, self->outbound_count))
     {
       g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
 
-      write_text (self, "<stream:error><undefined-condition xmlns='" NS_STREAM_ERRORS "'/>"
-                        "<handled-count-too-high xmlns='" NS_SM "' h='0' send-count='0'/>"
-                        "</stream:error></stream:stream>");
+      /* XEP-0198 §5: say what was claimed and what was sent. */
+      text = g_strdup_printf ("<stream:error><undefined-condition xmlns='" NS_STREAM_ERRORS "'/>"
+                              "<handled-count-too-high xmlns='" NS_SM "' h='%u' send-count='%u'/>"
+                              "</stream:error></stream:stream>", h, self->outbound_count);
+      write_text (self, text);
       self->flush_on_drop = TRUE;
       error = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_UNDEFINED_CONDITION,
                            _("The server acknowledged more stanzas than were sent"));
