@@ -27,6 +27,7 @@ struct _NatterOmemoDevice
   gboolean          active;
   gint64            last_seen;
   gboolean          own;
+  char             *problem;
 };
 
 G_DEFINE_FINAL_TYPE (NatterOmemoDevice, natter_omemo_device, G_TYPE_OBJECT)
@@ -40,6 +41,7 @@ enum {
   PROP_ACTIVE,
   PROP_LAST_SEEN,
   PROP_OWN,
+  PROP_PROBLEM,
   N_PROPS
 };
 
@@ -52,6 +54,7 @@ natter_omemo_device_finalize (GObject *object)
 
   g_clear_pointer (&self->jid, g_free);
   g_clear_pointer (&self->fingerprint, g_free);
+  g_clear_pointer (&self->problem, g_free);
 
   G_OBJECT_CLASS (natter_omemo_device_parent_class)->finalize (object);
 }
@@ -86,6 +89,9 @@ natter_omemo_device_get_property (GObject    *object,
       break;
     case PROP_OWN:
       g_value_set_boolean (value, self->own);
+      break;
+    case PROP_PROBLEM:
+      g_value_set_string (value, self->problem);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -158,6 +164,15 @@ natter_omemo_device_class_init (NatterOmemoDeviceClass *klass)
    */
   properties[PROP_OWN] = g_param_spec_boolean ("own", NULL, NULL, FALSE, flags);
 
+  /**
+   * NatterOmemoDevice:problem:
+   *
+   * Why no session could be built with the device lately, in words for
+   * the user — for example that its bundle shows another identity key
+   * than before, which was refused — or %NULL.
+   */
+  properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -184,7 +199,8 @@ natter_omemo_device_update (NatterOmemoDevice *self,
                             const char        *fingerprint,
                             NatterOmemoTrust   trust,
                             gboolean           active,
-                            gint64             last_seen)
+                            gint64             last_seen,
+                            const char        *problem)
 {
   g_return_if_fail (NATTER_IS_OMEMO_DEVICE (self));
 
@@ -210,6 +226,12 @@ natter_omemo_device_update (NatterOmemoDevice *self,
     {
       self->last_seen = last_seen;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEEN]);
+    }
+  if (g_strcmp0 (self->problem, problem) != 0)
+    {
+      g_free (self->problem);
+      self->problem = g_strdup (problem);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
     }
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -303,4 +325,17 @@ natter_omemo_device_get_own (NatterOmemoDevice *self)
 {
   g_return_val_if_fail (NATTER_IS_OMEMO_DEVICE (self), FALSE);
   return self->own;
+}
+
+/**
+ * natter_omemo_device_get_problem:
+ * @self: a device
+ *
+ * Returns: (nullable): why no session could be built with it lately
+ */
+const char *
+natter_omemo_device_get_problem (NatterOmemoDevice *self)
+{
+  g_return_val_if_fail (NATTER_IS_OMEMO_DEVICE (self), NULL);
+  return self->problem;
 }

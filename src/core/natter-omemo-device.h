@@ -38,5 +38,6 @@ NatterOmemoTrust  natter_omemo_device_get_trust       (NatterOmemoDevice *self);
 gboolean          natter_omemo_device_get_active      (NatterOmemoDevice *self);
 gint64            natter_omemo_device_get_last_seen   (NatterOmemoDevice *self);
 gboolean          natter_omemo_device_get_own         (NatterOmemoDevice *self);
+const char       *natter_omemo_device_get_problem     (NatterOmemoDevice *self);
 
 G_END_DECLS

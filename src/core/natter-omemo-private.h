@@ -59,6 +59,7 @@ void               natter_omemo_device_update (NatterOmemoDevice  *self,
                                                const char         *fingerprint,
                                                NatterOmemoTrust    trust,
                                                gboolean            active,
-                                               gint64              last_seen);
+                                               gint64              last_seen,
+                                               const char         *problem);
 
 G_END_DECLS

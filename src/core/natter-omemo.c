@@ -407,6 +407,7 @@ refresh_model (NatterOmemo *self,
       Row *row = &g_array_index (rows, Row, i);
       g_autofree char *fingerprint = NULL;
       NatterOmemoTrust trust = NATTER_OMEMO_TRUST_UNDECIDED;
+      Failure *failure = lookup_failure (self, jid, row->device_id);
       gint64 last_seen = 0;
 
       if (natter_omemo_device_get_own (device))
@@ -423,7 +424,8 @@ refresh_model (NatterOmemo *self,
       if (row->listed != NULL)
         last_seen = MAX (last_seen, row->listed->last_seen);
       natter_omemo_device_update (device, fingerprint, trust,
-                                  row->listed != NULL && row->listed->active, last_seen);
+                                  row->listed != NULL && row->listed->active, last_seen,
+                                  failure != NULL ? failure->reason : NULL);
     }
 }
 
@@ -1614,6 +1616,9 @@ natter_omemo_decrypt (NatterOmemo  *self,
                                              parsed->sid, NULL, NULL);
   if (known != NULL && !g_bytes_equal (known->identity_key, carried))
     {
+      note_failure (self, sender, parsed->sid,
+                    _("it now shows another identity key than before; the new key was refused"));
+      devices_changed (self, sender);
       g_signal_emit (self, signals[SIGNAL_IDENTITY_CHANGED], 0, sender, parsed->sid);
       g_set_error (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_UNTRUSTED,
                    _("Device %u of %s now uses another identity key than before; the message "

@@ -188,6 +188,20 @@ create_row_cb (gpointer item,
       g_free (subtitle);
       subtitle = inactive;
     }
+  if (natter_omemo_device_get_problem (device) != NULL)
+    {
+      GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      /* TRANSLATORS: why no session could be built with a device, e.g.
+       * "Problem: its bundle shows another identity key than before" */
+      char *problem = g_strdup_printf (_("%s\nProblem: %s"), subtitle,
+                                       natter_omemo_device_get_problem (device));
+
+      gtk_widget_add_css_class (warning, "warning");
+      gtk_widget_set_tooltip_text (warning, natter_omemo_device_get_problem (device));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), warning);
+      g_free (subtitle);
+      subtitle = problem;
+    }
   {
     g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
 

@@ -740,6 +740,10 @@ test_identity_change_refused (Fixture       *fixture,
                    NATTER_OMEMO_TRUST_VERIFIED);
   g_assert_cmpstr (natter_omemo_device_get_fingerprint (find_device (bob, ALICE, 4242)), ==,
                    "01234567 89abcdef 01234567 89abcdef 01234567 89abcdef 01234567 89abcdef");
+  /* The devices page shows why: a warning on that device only. */
+  g_assert_nonnull (strstr (natter_omemo_device_get_problem (find_device (bob, ALICE, 4242)),
+                            "another identity key"));
+  g_assert_null (natter_omemo_device_get_problem (find_device (bob, ALICE, id_of (alice1))));
 
   g_assert_true (natter_omemo_set_trust (bob->omemo, ALICE, id_of (alice1),
                                          NATTER_OMEMO_TRUST_TRUSTED, &error));
