@@ -16,7 +16,7 @@ DEMO_PACKAGES=(prosody lua-dbi-sqlite3 openssl gnome-keyring dbus-daemon dbus-bi
 # the XMPP servers the integration tests start, and certificates for them.
 TEST_PACKAGES=(
   desktop-file-utils appstream xvfb xauth dbus-daemon dbus-bin gnome-keyring
-  prosody lua-dbi-sqlite3 ejabberd erlang-p1-sqlite3 openssl python3
+  prosody lua-dbi-sqlite3 ejabberd erlang-p1-sqlite3 openssl python3 tmux profanity
 )
 
 # ensure_packages PKG…: install whichever of the packages is missing.

@@ -41,6 +41,8 @@ reason_for (const GError *error)
       return _("This message was altered on its way and cannot be trusted.");
     case NATTER_OMEMO_ERROR_MALFORMED:
       return _("This encrypted message is malformed.");
+    case NATTER_OMEMO_ERROR_DUPLICATE:
+      return _("This encrypted message was received before.");
     default:
       return error->message;
     }
@@ -55,11 +57,14 @@ reason_for (const GError *error)
  * Decrypts @message into @record when it is an OMEMO message: the body
  * becomes the plaintext, with the sending device and its trust; a message
  * that cannot be read keeps no body and says why (incoming ones become
- * %NATTER_STORE_MESSAGE_STATE_UNDECRYPTABLE).  A replayed message, one
- * this device already decrypted, is left to the store's duplicate check.
+ * %NATTER_STORE_MESSAGE_STATE_UNDECRYPTABLE).  A message this device
+ * already decrypted (the archive's copy of one that came live, or a
+ * replay) cannot be decrypted twice; it stays a record without body, so
+ * that the store's duplicate check finds the copy already stored by its
+ * ids, and the pipeline keeps the archive's order around it.
  *
  * Returns: %FALSE when there is nothing to store: a key transport element
- *   (an empty message that only repairs a session) or a replay
+ *   (an empty message that only repairs a session)
  */
 gboolean
 natter_omemo_message_open (NatterOmemo        *omemo,
@@ -97,8 +102,6 @@ natter_omemo_message_open (NatterOmemo        *omemo,
       return TRUE;
     }
 
-  if (g_error_matches (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_DUPLICATE))
-    return FALSE;
   g_debug ("An OMEMO message could not be decrypted: %s", error->message);
   record->error = g_strdup (reason_for (error));
   if (record->direction == NATTER_STORE_DIRECTION_IN)
