@@ -21,4 +21,5 @@
 #include "core/natter-omemo.h"
 #include "core/natter-resource.h"
 #include "core/natter-roster.h"
+#include "core/natter-search-hit.h"
 #include "core/natter-secret.h"

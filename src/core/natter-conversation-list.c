@@ -11,6 +11,8 @@
 #include "natter-account-list.h"
 #include "natter-account.h"
 #include "natter-conversation-private.h"
+#include "natter-omemo-device.h"
+#include "natter-search-hit.h"
 
 /**
  * NatterConversationList:
@@ -364,4 +366,92 @@ natter_conversation_list_message_received (NatterConversationList *self,
 
   message = natter_conversation_dup_message (conversation, record);
   g_signal_emit (self, signals[SIGNAL_MESSAGE_RECEIVED], 0, conversation, message);
+}
+
+static void
+searched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NatterConversationList *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GListStore) hits = g_list_store_new (NATTER_TYPE_SEARCH_HIT);
+  GError *error = NULL;
+
+  records = natter_store_search_finish (NATTER_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      NatterStoreMessage *record = g_ptr_array_index (records, i);
+      NatterConversation *conversation = natter_conversation_list_lookup_id (self,
+                                                                             record->conversation_id);
+      g_autoptr(NatterMessage) message = NULL;
+      g_autoptr(NatterSearchHit) hit = NULL;
+
+      /* A hidden message is not shown through a search either. */
+      if (conversation == NULL ||
+          (record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
+           record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED))
+        continue;
+      message = natter_conversation_dup_message (conversation, record);
+      hit = natter_search_hit_new (conversation, message);
+      g_list_store_append (hits, hit);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&hits), g_object_unref);
+}
+
+/**
+ * natter_conversation_list_search_async:
+ * @self: the conversations
+ * @text: what the user typed; any text is safe (see natter_store_search())
+ * @limit: the most hits
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the hits
+ * @user_data: data for @callback
+ *
+ * Searches the text of every conversation's messages, all of their
+ * history that is stored, off the main thread.  Messages from distrusted
+ * devices, which the conversation hides, are not found.
+ */
+void
+natter_conversation_list_search_async (NatterConversationList *self,
+                                       const char             *text,
+                                       guint                   limit,
+                                       GCancellable           *cancellable,
+                                       GAsyncReadyCallback     callback,
+                                       gpointer                user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (NATTER_IS_CONVERSATION_LIST (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, natter_conversation_list_search_async);
+  natter_store_search_async (self->store, text, 0, 0, limit, cancellable, searched_cb, task);
+}
+
+/**
+ * natter_conversation_list_search_finish:
+ * @self: the conversations
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): a #GListModel of #NatterSearchHit, best match
+ *   first, or %NULL on error
+ */
+GListModel *
+natter_conversation_list_search_finish (NatterConversationList  *self,
+                                        GAsyncResult            *result,
+                                        GError                 **error)
+{
+  g_return_val_if_fail (NATTER_IS_CONVERSATION_LIST (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -25,5 +25,14 @@ NatterConversation     *natter_conversation_list_open   (NatterConversationList 
                                                          NatterAccount           *account,
                                                          const char              *peer,
                                                          GError                 **error);
+void                    natter_conversation_list_search_async  (NatterConversationList  *self,
+                                                                const char              *text,
+                                                                guint                    limit,
+                                                                GCancellable            *cancellable,
+                                                                GAsyncReadyCallback      callback,
+                                                                gpointer                 user_data);
+GListModel             *natter_conversation_list_search_finish (NatterConversationList  *self,
+                                                                GAsyncResult            *result,
+                                                                GError                 **error);
 
 G_END_DECLS

@@ -1010,6 +1010,31 @@ test_encrypted_conversation (Fixture       *fixture,
                    "Hidden message from a distrusted device");
   g_assert_false (natter_message_get_sender_distrusted (newest (at_bob)));
 
+  /* Search finds what was said in the conversation, but not the hidden
+   * message. */
+  {
+    Waiter waiter = { 0, };
+    g_autoptr(GListModel) hits = NULL;
+    g_autoptr(NatterSearchHit) hit = NULL;
+
+    natter_conversation_list_search_async (alice_list, "only", 10, NULL, waiter_cb, &waiter);
+    WAIT_FOR (waiter.done, "the search");
+    hits = natter_conversation_list_search_finish (alice_list, waiter.result, &error);
+    g_assert_no_error (error);
+    g_clear_object (&waiter.result);
+    g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 2);
+    hit = g_list_model_get_item (hits, 0);
+    g_assert_true (natter_search_hit_get_conversation (hit) == to_bob);
+    g_clear_object (&hits);
+    waiter.done = FALSE;
+    natter_conversation_list_search_async (alice_list, "distrusted", 10, NULL, waiter_cb, &waiter);
+    WAIT_FOR (waiter.done, "the search");
+    hits = natter_conversation_list_search_finish (alice_list, waiter.result, &error);
+    g_assert_no_error (error);
+    g_clear_object (&waiter.result);
+    g_assert_cmpuint (g_list_model_get_n_items (hits), ==, 0);
+  }
+
   /* Bob adds a device: a notice in Alice's conversation with him, which
    * neither moves the conversation up nor counts as unread. */
   activity = natter_conversation_get_last_activity (to_bob);
