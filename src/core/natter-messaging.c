@@ -85,6 +85,9 @@ struct _NatterMessaging
   gulong                  online_id;
   gulong                  message_id;
   gulong                  resource_removed_id;
+  gulong                  announced_id;
+  guint                   presence_timeout_id;
+  gboolean                awaiting_presence;  /* the catch-up waits for it */
 
   GHashTable             *in_flight;  /* origin-id */
   GHashTable             *retried;    /* origin-id → gint64 *, when retried */
@@ -1512,6 +1515,54 @@ resource_removed_cb (XmppPresence *presence,
     natter_conversation_unlock_resource (conversation, jid);
 }
 
+/* The catch-up starts once the initial presence is out.  Prosody, like
+ * other servers, stops delivering messages that wait offline to a session
+ * that has queried the archive: queried before the presence, a message
+ * arriving in between would be neither in the catch-up's pages nor live.
+ * After the presence, everything older is in the archive and everything
+ * newer comes live.  An account that never announces itself catches up
+ * after a while all the same. */
+#define PRESENCE_WAIT_S 10
+
+static void
+stop_waiting_for_presence (NatterMessaging *self)
+{
+  self->awaiting_presence = FALSE;
+  g_clear_handle_id (&self->presence_timeout_id, g_source_remove);
+}
+
+static void
+presence_announced_cb (XmppPresence    *presence,
+                       GParamSpec      *pspec,
+                       NatterMessaging *self)
+{
+  if (!self->awaiting_presence || !xmpp_presence_get_announced (presence))
+    return;
+  stop_waiting_for_presence (self);
+  start_catchup (self);
+}
+
+static gboolean
+presence_timeout_cb (gpointer user_data)
+{
+  NatterMessaging *self = user_data;
+
+  self->presence_timeout_id = 0;
+  stop_waiting_for_presence (self);
+  start_catchup (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+catch_up_after_presence (NatterMessaging *self)
+{
+  stop_waiting_for_presence (self);
+  /* Syncing already: the catch-up is due, and comes next. */
+  set_syncing (self, TRUE);
+  self->awaiting_presence = TRUE;
+  self->presence_timeout_id = g_timeout_add_seconds (PRESENCE_WAIT_S, presence_timeout_cb, self);
+}
+
 static void
 online_cb (XmppClient *client,
            gboolean    resumed,
@@ -1538,7 +1589,10 @@ online_cb (XmppClient *client,
    * the roster is loaded, and before the catch-up (I5). */
   xmpp_carbons_enable_async (self->carbons, self->session, carbons_enabled_cb, NULL);
   flush_outbox (self);
-  start_catchup (self);
+  if (self->presence != NULL)
+    catch_up_after_presence (self);
+  else
+    start_catchup (self);
 }
 
 static void
@@ -1550,8 +1604,14 @@ detach (NatterMessaging *self)
       g_clear_signal_handler (&self->message_id, self->messages);
     }
   if (self->presence != NULL)
-    g_clear_signal_handler (&self->resource_removed_id, self->presence);
+    {
+      g_clear_signal_handler (&self->resource_removed_id, self->presence);
+      g_clear_signal_handler (&self->announced_id, self->presence);
+    }
   g_clear_object (&self->presence);
+  if (self->awaiting_presence)
+    set_syncing (self, FALSE);
+  stop_waiting_for_presence (self);
   if (self->session != NULL)
     g_cancellable_cancel (self->session);
   g_clear_object (&self->session);
@@ -1583,13 +1643,19 @@ attach (NatterMessaging *self)
       self->presence = g_object_ref (natter_account_get_xmpp_presence (self->account));
       self->resource_removed_id = g_signal_connect (self->presence, "resource-removed",
                                                     G_CALLBACK (resource_removed_cb), self);
+      self->announced_id = g_signal_connect (self->presence, "notify::announced",
+                                             G_CALLBACK (presence_announced_cb), self);
     }
 
   /* Attached to a session that is already up (the account connected
    * first): what arrived before is in the archive, so start as a fresh
-   * session would. */
+   * session would, at once if the presence is out already. */
   if (xmpp_client_get_state (client) == XMPP_CLIENT_ONLINE)
-    online_cb (client, FALSE, self);
+    {
+      online_cb (client, FALSE, self);
+      if (self->presence != NULL && xmpp_presence_get_announced (self->presence))
+        presence_announced_cb (self->presence, NULL, self);
+    }
 }
 
 /* A contact's new OMEMO device is news in the conversation with them: a

@@ -1474,7 +1474,7 @@ natter_store_get_latest_message (NatterStore  *self,
  * @error: return location for a #GError
  *
  * Returns: the number of visible messages (corrections are part of the
- *   message they correct), or -1 on error
+ *   message they correct; notices are no messages), or -1 on error
  */
 gint64
 natter_store_count_messages (NatterStore  *self,
@@ -1492,11 +1492,13 @@ natter_store_count_messages (NatterStore  *self,
   db = natter_store_lock_db (self, &locker);
   stmt = natter_store_db_prepare (db,
                                   "SELECT count(*) FROM messages "
-                                  "WHERE conversation_id = ?1 AND replaces_id IS NULL",
+                                  "WHERE conversation_id = ?1 AND replaces_id IS NULL "
+                                  "AND (flags & ?2) = 0",
                                   error);
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int (stmt, 2, NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE);
   if (natter_store_db_step (db, stmt, error) != SQLITE_ROW)
     return -1;
   return sqlite3_column_int64 (stmt, 0);
