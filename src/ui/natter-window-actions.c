@@ -88,14 +88,17 @@ new_conversation_activated_cb (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-/* Ctrl+Page Down/Up: the next or previous conversation of the sidebar. */
+/* Ctrl+Page Down/Up: the next or previous conversation of the sidebar.
+ * The open one is looked up rather than taken from the selection, which
+ * only has the conversations with a row yet. */
 static void
 step_conversation (NatterWindow *self,
                    int           step)
 {
+  NatterConversation *shown = natter_chat_view_get_conversation (self->chat_view);
   GListModel *model;
   guint n;
-  guint selected;
+  guint selected = GTK_INVALID_LIST_POSITION;
   guint next;
   g_autoptr(NatterConversation) conversation = NULL;
 
@@ -105,7 +108,13 @@ step_conversation (NatterWindow *self,
   n = g_list_model_get_n_items (model);
   if (n == 0)
     return;
-  selected = gtk_single_selection_get_selected (self->conversation_selection);
+  for (guint i = 0; shown != NULL && i < n && selected == GTK_INVALID_LIST_POSITION; i++)
+    {
+      g_autoptr(NatterConversation) item = g_list_model_get_item (model, i);
+
+      if (item == shown)
+        selected = i;
+    }
   if (selected == GTK_INVALID_LIST_POSITION)
     next = step > 0 ? 0 : n - 1;
   else

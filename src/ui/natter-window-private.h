@@ -22,7 +22,10 @@ struct _NatterWindow
   NatterConversationList *conversations;
   GtkCustomFilter        *conversation_filter;
   GtkFilterListModel     *visible_conversations;
+  GtkSliceListModel      *conversation_rows;  /* the visible ones with a row */
   GtkSingleSelection     *conversation_selection;
+  GtkSliceListModel      *contact_rows;
+  guint                   grow_rows_id;
   char                   *search;  /* casefolded, or NULL */
 
   AdwToastOverlay    *toast_overlay;

@@ -207,17 +207,19 @@ unbind_conversation_row_cb (GtkSignalListItemFactory *factory,
                                             NULL);
 }
 
-/* The open conversation stays selected while the list reorders. */
+/* The open conversation stays selected while the list reorders.  If it is
+ * further down than the rows built so far, it is selected when its row is
+ * built (grow_rows_cb()). */
 static void
 select_shown (NatterWindow *self)
 {
   NatterConversation *shown = natter_chat_view_get_conversation (self->chat_view);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->visible_conversations));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversation_rows));
 
   for (guint i = 0; shown != NULL && i < n; i++)
     {
       g_autoptr(NatterConversation) conversation =
-        g_list_model_get_item (G_LIST_MODEL (self->visible_conversations), i);
+        g_list_model_get_item (G_LIST_MODEL (self->conversation_rows), i);
 
       if (conversation == shown)
         {
@@ -410,6 +412,82 @@ on_search_entry_activate_cb (NatterWindow *self)
 }
 
 /* ------------------------------------------------------------------------
+ * Rows on demand
+ * ------------------------------------------------------------------------ */
+
+/* A list view of GTK 4.8 builds a row for up to 200 items at once, however
+ * few of them fit on screen, and a sidebar row costs 80 to 110 kB of
+ * resident memory (its widgets, their accessible objects and styles, the
+ * text laid out and drawn).  So the sidebar lists show a growing part of
+ * their model: the first ROWS_STEP items, then ROWS_STEP more whenever
+ * less than a screenful of rows is left below the ones in view, before
+ * scrolling gets there.  With 200 conversations this keeps 15 to 20 MB,
+ * and the time to build 175 rows, out of the start-up
+ * (tests/bench/startup). */
+#define ROWS_STEP 25
+
+/* Whether @rows, shown by @list, was extended. */
+static gboolean
+grow_rows (GtkListView       *list,
+           GtkSliceListModel *rows)
+{
+  GtkAdjustment *adjustment;
+  guint size;
+  double page;
+  double below;
+
+  if (rows == NULL)
+    return FALSE;
+  size = gtk_slice_list_model_get_size (rows);
+  if (size >= g_list_model_get_n_items (gtk_slice_list_model_get_model (rows)))
+    return FALSE;
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  page = gtk_adjustment_get_page_size (adjustment);
+  below = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment) - page;
+  /* Not laid out yet: the first ROWS_STEP rows are there. */
+  if (page <= 0.0 || below >= page)
+    return FALSE;
+  gtk_slice_list_model_set_size (rows, size + ROWS_STEP);
+  return TRUE;
+}
+
+static gboolean
+grow_rows_cb (gpointer data)
+{
+  NatterWindow *self = data;
+
+  self->grow_rows_id = 0;
+  if (grow_rows (self->conversation_list, self->conversation_rows))
+    select_shown (self);
+  grow_rows (self->contact_list, self->contact_rows);
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolled, resized, or rows came or went: are there enough?  Checked
+ * from an idle, after the allocation that changed the adjustment. */
+static void
+queue_grow_rows (NatterWindow *self)
+{
+  if (self->grow_rows_id == 0 && (self->conversation_rows != NULL || self->contact_rows != NULL))
+    self->grow_rows_id = g_idle_add (grow_rows_cb, self);
+}
+
+/* Returns: (transfer full): the part of @model that @list shows. */
+static GtkSliceListModel *
+rows_on_demand (NatterWindow *self,
+                GtkListView  *list,
+                GListModel   *model)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (queue_grow_rows), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (queue_grow_rows), self,
+                           G_CONNECT_SWAPPED);
+  return gtk_slice_list_model_new (g_object_ref (model), 0, ROWS_STEP);
+}
+
+/* ------------------------------------------------------------------------
  * GObject
  * ------------------------------------------------------------------------ */
 
@@ -468,7 +546,8 @@ sidebar_page_changed_cb (NatterWindow *self)
   if (gtk_list_view_get_model (self->contact_list) != NULL || self->contacts == NULL ||
       g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "contacts") != 0)
     return;
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->contacts)));
+  self->contact_rows = rows_on_demand (self, self->contact_list, G_LIST_MODEL (self->contacts));
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->contact_rows)));
   gtk_list_view_set_model (self->contact_list, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
 }
@@ -519,8 +598,10 @@ bind_accounts (NatterWindow *self)
   self->visible_conversations =
     gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->conversations)),
                                GTK_FILTER (g_object_ref (self->conversation_filter)));
+  self->conversation_rows = rows_on_demand (self, self->conversation_list,
+                                            G_LIST_MODEL (self->visible_conversations));
   self->conversation_selection =
-    gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->visible_conversations)));
+    gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->conversation_rows)));
   gtk_single_selection_set_autoselect (self->conversation_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->conversation_selection, TRUE);
   gtk_single_selection_set_selected (self->conversation_selection, GTK_INVALID_LIST_POSITION);
@@ -553,7 +634,10 @@ natter_window_dispose (GObject *object)
   if (self->conversation_list != NULL)
     gtk_list_view_set_model (self->conversation_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), NATTER_TYPE_WINDOW);
+  g_clear_handle_id (&self->grow_rows_id, g_source_remove);
   g_clear_object (&self->conversation_selection);
+  g_clear_object (&self->conversation_rows);
+  g_clear_object (&self->contact_rows);
   g_clear_object (&self->visible_conversations);
   g_clear_object (&self->conversation_filter);
   g_clear_object (&self->conversations);
