@@ -27,6 +27,8 @@ struct _NatterWindow
   GtkSliceListModel      *contact_rows;
   guint                   grow_rows_id;
   char                   *search;  /* casefolded, or NULL */
+  GtkWidget              *search_results;  /* NatterSearchResults */
+  GtkScrolledWindow      *search_scroller;
 
   AdwToastOverlay    *toast_overlay;
   GtkStack           *main_stack;

@@ -24,6 +24,7 @@
 #include "natter-conversation-row.h"
 #include "natter-presence-button.h"
 #include "natter-presence-display.h"
+#include "natter-search-results.h"
 #include "natter-toast.h"
 #include "natter-window-private.h"
 
@@ -298,6 +299,8 @@ on_search_entry_search_changed_cb (NatterWindow *self)
     self->search = g_utf8_casefold (stripped, -1);
   if (self->conversation_filter != NULL)
     gtk_filter_changed (GTK_FILTER (self->conversation_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->search_results != NULL)
+    natter_search_results_set_text (NATTER_SEARCH_RESULTS (self->search_results), text);
   select_shown (self);
   update_pages (self);
 }
@@ -594,6 +597,10 @@ bind_accounts (NatterWindow *self)
                            self, G_CONNECT_SWAPPED);
 
   self->conversations = g_object_ref (natter_application_get_conversations (NATTER_APPLICATION (app)));
+  self->search_results = natter_search_results_new (self->conversations);
+  gtk_scrolled_window_set_child (self->search_scroller, self->search_results);
+  g_object_bind_property (self->search_results, "visible", self->search_scroller, "visible",
+                          G_BINDING_SYNC_CREATE);
   self->conversation_filter = gtk_custom_filter_new (conversation_matches, self, NULL);
   self->visible_conversations =
     gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->conversations)),
@@ -682,6 +689,7 @@ natter_window_class_init (NatterWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, chats_page);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, chats_stack);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, search_scroller);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, conversation_list);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, chat_view);

@@ -25,5 +25,6 @@
 #include "ui/natter-presence-button.h"
 #include "ui/natter-presence-display.h"
 #include "ui/natter-qr-code.h"
+#include "ui/natter-search-results.h"
 #include "ui/natter-time-format.h"
 #include "ui/natter-window.h"

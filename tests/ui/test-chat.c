@@ -482,6 +482,42 @@ history (GApplication *app,
   gtk_widget_activate_action (GTK_WIDGET (view), "chat.jump-to-latest", NULL);
   NATTER_TEST_UI_WAIT (natter_conversation_get_unread (alice_bob) == 0, TIMEOUT);
   g_assert_true (natter_chat_view_get_at_latest (view));
+
+  /* The search field finds messages too, in both accounts' copies, and
+   * one of them opens its conversation. */
+  {
+    GtkWidget *search = natter_test_ui_find_descendant (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY,
+                                                        "Search");
+    GtkWidget *results = natter_test_ui_find_descendant (GTK_WIDGET (window),
+                                                         NATTER_TYPE_SEARCH_RESULTS, NULL);
+    GListModel *hits = natter_search_results_get_hits (NATTER_SEARCH_RESULTS (results));
+    GtkWidget *list;
+    GtkListBoxRow *row = NULL;
+
+    gtk_editable_set_text (GTK_EDITABLE (search), "line 42");
+    NATTER_TEST_UI_WAIT (g_list_model_get_n_items (hits) == 2, TIMEOUT);
+    g_assert_true (gtk_widget_is_visible (results));
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(NatterSearchHit) hit = g_list_model_get_item (hits, i);
+
+        g_assert_cmpstr (natter_message_get_body (natter_search_hit_get_message (hit)), ==,
+                         "line 42 of the history");
+        if (natter_search_hit_get_conversation (hit) == bob_alice)
+          row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (natter_test_ui_find_descendant (results,
+                                                                                           GTK_TYPE_LIST_BOX,
+                                                                                           NULL)),
+                                               i);
+      }
+    g_assert_nonnull (row);
+    natter_test_ui_save_screens (GTK_WINDOW (window), "search", 700);
+    list = gtk_widget_get_parent (GTK_WIDGET (row));
+    g_signal_emit_by_name (list, "row-activated", row);
+    NATTER_TEST_UI_WAIT (natter_window_is_showing (window, bob_alice), TIMEOUT);
+
+    gtk_editable_set_text (GTK_EDITABLE (search), "");
+    NATTER_TEST_UI_WAIT (!gtk_widget_is_visible (results), TIMEOUT);
+  }
 }
 
 /* Each test runs in a process of its own: GLib 2.74's freedesktop
