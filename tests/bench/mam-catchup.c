@@ -2,7 +2,7 @@
  * Copyright 2026 The Natter developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: build-aux/test-session _build/tests/bench/mam-catchup [MESSAGES]
+ * Usage: build-aux/test-session _build/tests/bench/mam-catchup [MESSAGES [ROUNDS]]
  *
  * Starts the fixture's Prosody, seeds the archive of dan with MESSAGES
  * messages to eve from an engine client (sent back to back, then one
@@ -10,13 +10,20 @@
  * NatterMessaging: from the account being online until the store holds
  * every message and the catch-up reports complete.  Reference, in the same
  * run: the same archive fetched page by page with xmpp_mam_query_async on
- * the engine client, one page in flight, without storing anything.  Needs
- * a Secret Service (build-aux/test-session) for the account's password.
+ * the engine client, one page in flight, without storing anything.  The
+ * two take turns, ROUNDS times (3 unless given; each catch-up into a new
+ * profile), then the reference once more; min and median of each are
+ * printed, and with every measurement the CPU time the client and the
+ * server spent and how long the server waited for a core (other load on
+ * the machine).  Needs a Secret Service (build-aux/test-session) for the
+ * account's password.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "core/natter-account-list-private.h"
@@ -31,6 +38,25 @@
 #define DAN "dan@" HOST
 #define EVE "eve@" HOST
 #define WAIT_S 300
+
+/* The server tuned as a deployment with CPU and memory to spare would
+ * tune it; with Prosody 0.12's defaults, serving the pages costs more in
+ * collecting garbage and waiting than in work:
+ *
+ * gc: Prosody runs Lua's collector incremental with a pause of 105 % and
+ * a step multiplier of 500 (util/startup.lua), which keeps the heap small
+ * by collecting nearly all the time: about half of the 2.4 s of CPU it
+ * spent serving the 10,000 results.  Its `gc` option here sets Lua 5.4's
+ * stock parameters (pause 200 %, multiplier 100) instead.
+ *
+ * network_settings.nagle: Prosody leaves Nagle's algorithm on.  It writes
+ * a whole page at once, in 16 KiB TLS records, and over loopback (MSS
+ * 64 KiB) every record after the first waits for the client's delayed
+ * ACK: about 17 ms per page, 0.7 s in all, with both sides idle.  Over a
+ * real link only a page's last segment would wait, for one round trip. */
+#define SERVER_TUNING \
+  "gc = { mode = \"incremental\", threshold = 200, speed = 100 }\n" \
+  "network_settings = { nagle = false }\n"
 
 static double
 s_since (gint64 start)
@@ -152,33 +178,213 @@ stored (NatterStore            *store,
   return natter_store_count_messages (store, natter_conversation_get_id (conversation), NULL);
 }
 
-int
-main (int   argc,
-      char *argv[])
+/* CPU time (user + system) of a process so far, from /proc/PID/stat. */
+static double
+cpu_s (GPid pid)
 {
-  guint total = argc > 1 ? (guint) atoi (argv[1]) : 10000;
-  NatterTestServerOptions server_options = { .archive_page_max = 1000, };
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (pid == 0 || !g_file_get_contents (path, &contents, NULL, NULL) ||
+      (after_name = strrchr (contents, ')')) == NULL)
+    return 0;
+  /* After the name: state (field 3) … utime (14), stime (15). */
+  fields = g_strsplit (after_name + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         sysconf (_SC_CLK_TCK);
+}
+
+/* How long a process (single-threaded: the server) has waited for a CPU
+ * while it could run, from /proc/PID/schedstat. */
+static double
+run_queue_s (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/schedstat", (int) pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (pid == 0 || !g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  fields = g_strsplit (contents, " ", 3);
+  if (g_strv_length (fields) < 2)
+    return 0;
+  return g_ascii_strtod (fields[1], NULL) / 1e9;
+}
+
+/* Wall-clock and CPU time of one measurement: this process (the client,
+ * with the store's thread) and the server; and how long the server was
+ * ready to run but waited for one of the cores, busy with something else
+ * (the client, or whatever else runs on the machine). */
+typedef struct
+{
+  gint64 start;
+  double client_cpu;
+  double server_cpu;
+  double server_waited;
+  double wall_s;
+} Span;
+
+static void
+span_begin (Span *span,
+            GPid  server)
+{
+  span->client_cpu = cpu_s (getpid ());
+  span->server_cpu = cpu_s (server);
+  span->server_waited = run_queue_s (server);
+  span->start = g_get_monotonic_time ();
+}
+
+static void
+span_end (Span *span,
+          GPid  server)
+{
+  span->wall_s = s_since (span->start);
+  span->client_cpu = cpu_s (getpid ()) - span->client_cpu;
+  span->server_cpu = cpu_s (server) - span->server_cpu;
+  span->server_waited = run_queue_s (server) - span->server_waited;
+}
+
+typedef struct
+{
+  Span     span;
+  gint64   n_stored;
+  double   login_s;
+  gboolean syncing;
+} Catchup;
+
+static void
+remove_profile (const char *dir)
+{
+  g_autoptr(GDir) entries = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (entries != NULL && (name = g_dir_read_name (entries)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A fresh profile of dan, from the account being online until the store
+ * holds every message and the catch-up reports complete. */
+static void
+catch_up (NatterTestServer *server,
+          GTlsDatabase     *database,
+          guint             round,
+          guint             total,
+          Catchup          *out)
+{
   NatterAccountOptions options = { NULL, };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(XmppDisco) disco = NULL;
-  g_autoptr(XmppMessages) messages = NULL;
-  g_autoptr(XmppMam) mam = NULL;
-  g_autoptr(XmppJid) archive = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  NatterTestServer *server;
-  XmppClient *client;
+  g_autofree char *resource = g_strdup_printf ("bench%u", round);
   NatterStore *store;
   NatterAccountList *accounts;
   NatterConversationList *conversations;
   NatterMessaging *messaging;
   NatterAccount *account;
   Waiter waiter = { 0, };
-  gint64 start, deadline, online_at;
-  double seed_s, reference_s, reference2_s, catchup_s, login_s;
-  guint reference_n, reference2_n, pages;
-  gint64 n_stored;
+  gint64 start, deadline;
+
+  dir = g_dir_make_tmp ("natter-mam-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "natter.db", NULL);
+  store = natter_store_open (path, &error);
+  g_assert_no_error (error);
+  accounts = natter_account_list_new (store, &error);
+  g_assert_no_error (error);
+  natter_account_list_set_tls_database (accounts, database);
+  conversations = natter_conversation_list_new (accounts, &error);
+  g_assert_no_error (error);
+  options.resource = resource;
+  options.host = "127.0.0.1";
+  options.port = natter_test_server_get_direct_tls_port (server);
+  options.direct_tls = TRUE;
+
+  start = g_get_monotonic_time ();
+  natter_account_list_add_async (accounts, DAN, "secret", &options, NULL, waiter_cb, &waiter);
+  wait_for (&waiter, "the account to be added");
+  account = natter_account_list_add_finish (accounts, waiter.result, &error);
+  if (account == NULL)
+    g_error ("%s", error->message);
+  g_object_unref (waiter.result);
+  g_object_unref (account);
+  messaging = natter_messaging_new (account, conversations);
+
+  deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+  while (natter_account_get_state (account) != NATTER_ACCOUNT_STATE_ONLINE &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  out->login_s = s_since (start);
+  span_begin (&out->span, natter_test_server_get_pid (server));
+  while ((natter_messaging_get_syncing (messaging) ||
+          stored (store, conversations, account) < total) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  span_end (&out->span, natter_test_server_get_pid (server));
+  out->n_stored = stored (store, conversations, account);
+  out->syncing = natter_messaging_get_syncing (messaging);
+
+  natter_account_list_disconnect_all (accounts);
+  g_object_unref (messaging);
+  g_object_unref (conversations);
+  g_object_unref (accounts);
+  natter_store_close (store);
+  g_object_unref (store);
+  natter_test_spin (50);
+  remove_profile (dir);
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_double);
+  if (values->len % 2 == 1)
+    return g_array_index (values, double, values->len / 2);
+  return (g_array_index (values, double, values->len / 2 - 1) +
+          g_array_index (values, double, values->len / 2)) / 2;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint total = argc > 1 ? (guint) atoi (argv[1]) : 10000;
+  guint rounds = argc > 2 ? MAX ((guint) atoi (argv[2]), 1) : 3;
+  NatterTestServerOptions server_options = {
+    .archive_page_max = 1000,
+    .extra_config = SERVER_TUNING,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(XmppDisco) disco = NULL;
+  g_autoptr(XmppMessages) messages = NULL;
+  g_autoptr(XmppMam) mam = NULL;
+  g_autoptr(XmppJid) archive = NULL;
+  g_autoptr(GArray) catchup_walls = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) reference_walls = g_array_new (FALSE, FALSE, sizeof (double));
+  NatterTestServer *server;
+  XmppClient *client;
+  Span seed_span;
+  double catchup_median, reference_median;
+  guint pages = 0;
+  gboolean ok = TRUE;
 
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_timeout_add (50, tick_cb, NULL);
@@ -199,83 +405,63 @@ main (int   argc,
   messages = xmpp_messages_new (client, disco);
   mam = xmpp_mam_new (messages);
   archive = xmpp_jid_new (DAN, NULL);
-  start = g_get_monotonic_time ();
+  span_begin (&seed_span, natter_test_server_get_pid (server));
   seed (client, total);
-  seed_s = s_since (start);
+  span_end (&seed_span, natter_test_server_get_pid (server));
+  g_print ("mam-catchup: %u messages seeded in %.1f s (CPU: client %.2f s, server %.2f s); "
+           "%u %s of reference, catch-up, then the reference once more\n",
+           total, seed_span.wall_s, seed_span.client_cpu, seed_span.server_cpu, rounds,
+           rounds == 1 ? "round" : "rounds");
 
-  /* Reference. */
-  start = g_get_monotonic_time ();
-  reference_n = fetch_all (mam, archive, &pages);
-  reference_s = s_since (start);
-  if (reference_n < total)
-    g_error ("the archive holds %u messages, not %u", reference_n, total);
+  /* The reference and the catch-up take turns, so both see the same
+   * server, caches and load. */
+  for (guint round = 0; round <= rounds; round++)
+    {
+      Span span;
+      Catchup catchup = { 0, };
+      guint reference_n;
 
-  /* A fresh profile. */
-  dir = g_dir_make_tmp ("natter-mam-bench-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "natter.db", NULL);
-  store = natter_store_open (path, &error);
-  g_assert_no_error (error);
-  accounts = natter_account_list_new (store, &error);
-  g_assert_no_error (error);
-  natter_account_list_set_tls_database (accounts, database);
-  conversations = natter_conversation_list_new (accounts, &error);
-  g_assert_no_error (error);
-  options.resource = "bench";
-  options.host = "127.0.0.1";
-  options.port = natter_test_server_get_direct_tls_port (server);
-  options.direct_tls = TRUE;
+      span_begin (&span, natter_test_server_get_pid (server));
+      reference_n = fetch_all (mam, archive, &pages);
+      span_end (&span, natter_test_server_get_pid (server));
+      if (reference_n < total)
+        g_error ("the archive holds %u messages, not %u", reference_n, total);
+      g_array_append_val (reference_walls, span.wall_s);
+      g_print ("  reference, xmpp_mam_query_async without storing, one page in flight: "
+               "%u messages in %u pages, %.2f s (%.0f messages/s); CPU: client %.2f s, "
+               "server %.2f s (waited for a core %.2f s)\n",
+               reference_n, pages, span.wall_s, reference_n / span.wall_s,
+               span.client_cpu, span.server_cpu, span.server_waited);
+      if (round == rounds)
+        break;
 
-  start = g_get_monotonic_time ();
-  natter_account_list_add_async (accounts, DAN, "secret", &options, NULL, waiter_cb, &waiter);
-  wait_for (&waiter, "the account to be added");
-  account = natter_account_list_add_finish (accounts, waiter.result, &error);
-  if (account == NULL)
-    g_error ("%s", error->message);
-  g_object_unref (waiter.result);
-  g_object_unref (account);
-  messaging = natter_messaging_new (account, conversations);
+      catch_up (server, database, round, total, &catchup);
+      g_array_append_val (catchup_walls, catchup.span.wall_s);
+      g_print ("  catch-up through NatterMessaging: %" G_GINT64_FORMAT " stored in %.2f s "
+               "(%.0f messages/s; target < 2 s), syncing %s; CPU: client %.2f s, server %.2f s "
+               "(waited for a core %.2f s); login took %.2f s\n",
+               catchup.n_stored, catchup.span.wall_s, catchup.n_stored / catchup.span.wall_s,
+               catchup.syncing ? "still on" : "done", catchup.span.client_cpu,
+               catchup.span.server_cpu, catchup.span.server_waited, catchup.login_s);
+      if (catchup.n_stored != total || catchup.syncing)
+        {
+          g_printerr ("mam-catchup: the store holds %" G_GINT64_FORMAT " messages, not %u\n",
+                      catchup.n_stored, total);
+          ok = FALSE;
+        }
+    }
 
-  deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-  while (natter_account_get_state (account) != NATTER_ACCOUNT_STATE_ONLINE &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  online_at = g_get_monotonic_time ();
-  login_s = s_since (start);
-  while ((natter_messaging_get_syncing (messaging) ||
-          (n_stored = stored (store, conversations, account)) < total) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  catchup_s = s_since (online_at);
-  n_stored = stored (store, conversations, account);
+  catchup_median = median (catchup_walls);
+  reference_median = median (reference_walls);
+  g_print ("  catch-up: min %.2f s, median %.2f s (%.0f messages/s; target < 2 s); "
+           "reference: min %.2f s, median %.2f s (%.0f messages/s)\n",
+           g_array_index (catchup_walls, double, 0), catchup_median, total / catchup_median,
+           g_array_index (reference_walls, double, 0), reference_median,
+           total / reference_median);
+  g_print ("  ratio catch-up / reference: %.2f (medians), %.2f (minima)\n",
+           catchup_median / reference_median,
+           g_array_index (catchup_walls, double, 0) / g_array_index (reference_walls, double, 0));
 
-  /* The reference again, now that the server's caches are as warm. */
-  start = g_get_monotonic_time ();
-  reference2_n = fetch_all (mam, archive, &pages);
-  reference2_s = s_since (start);
-
-  g_print ("mam-catchup: %u messages seeded in %.1f s\n", total, seed_s);
-  g_print ("  catch-up through NatterMessaging: %" G_GINT64_FORMAT " stored in %.2f s "
-           "(%.0f messages/s; target < 2 s), syncing %s; login took %.2f s\n",
-           n_stored, catchup_s, n_stored / catchup_s,
-           natter_messaging_get_syncing (messaging) ? "still on" : "done", login_s);
-  g_print ("  reference, xmpp_mam_query_async without storing, one page in flight: "
-           "%u messages in %u pages, %.2f s before (%.0f messages/s), %.2f s after "
-           "(%u messages)\n",
-           reference_n, pages, reference_s, reference_n / reference_s, reference2_s,
-           reference2_n);
-  g_print ("  ratio catch-up / reference: %.2f (before), %.2f (after)\n",
-           catchup_s / reference_s, catchup_s / reference2_s);
-  if (n_stored != total)
-    g_printerr ("mam-catchup: the store holds %" G_GINT64_FORMAT " messages, not %u\n",
-                n_stored, total);
-
-  natter_account_list_disconnect_all (accounts);
-  g_object_unref (messaging);
-  g_object_unref (conversations);
-  g_object_unref (accounts);
-  natter_store_close (store);
-  g_object_unref (store);
   g_clear_object (&mam);
   g_clear_object (&messages);
   g_clear_object (&disco);
@@ -283,5 +469,5 @@ main (int   argc,
   natter_test_spin (50);
   g_object_unref (client);
   natter_test_server_free (server);
-  return n_stored == total ? 0 : 1;
+  return ok ? 0 : 1;
 }

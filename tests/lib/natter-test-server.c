@@ -471,6 +471,24 @@ natter_test_server_is_running (NatterTestServer *self)
   return self->process != NULL && g_subprocess_get_identifier (self->process) != NULL;
 }
 
+/**
+ * natter_test_server_get_pid:
+ * @self: a server
+ *
+ * Returns: the process id of the running Prosody (to read its CPU time
+ *   in /proc), or 0 if it does not run
+ */
+GPid
+natter_test_server_get_pid (NatterTestServer *self)
+{
+  const char *identifier;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  identifier = self->process != NULL ? g_subprocess_get_identifier (self->process) : NULL;
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}
+
 static void
 remove_tree (const char *path)
 {

@@ -37,6 +37,7 @@ gboolean          natter_test_server_restart          (NatterTestServer         
                                                        GError                       **error);
 void              natter_test_server_kill             (NatterTestServer              *self);
 gboolean          natter_test_server_is_running       (NatterTestServer              *self);
+GPid              natter_test_server_get_pid          (NatterTestServer              *self);
 
 const char       *natter_test_server_get_domain       (NatterTestServer              *self);
 guint16           natter_test_server_get_port         (NatterTestServer              *self);
