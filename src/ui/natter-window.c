@@ -76,6 +76,8 @@ update_pages (NatterWindow *self)
 {
   guint n_visible;
   guint requests;
+  gboolean matches;
+  gboolean only_messages;
 
   if (self->accounts == NULL)
     {
@@ -101,7 +103,13 @@ update_pages (NatterWindow *self)
 
   if (self->conversations == NULL)
     return;
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->visible_conversations)) > 0)
+  matches = g_list_model_get_n_items (G_LIST_MODEL (self->visible_conversations)) > 0;
+  /* Messages found where no conversation matches: they are the results. */
+  only_messages = !matches && self->search_results != NULL &&
+                  gtk_widget_get_visible (self->search_results);
+  gtk_widget_set_visible (GTK_WIDGET (self->chats_stack), !only_messages);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->search_scroller), only_messages);
+  if (matches)
     gtk_stack_set_visible_child_name (self->chats_stack, "conversations");
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->conversations)) > 0)
     gtk_stack_set_visible_child_name (self->chats_stack, "no-results");
@@ -601,6 +609,8 @@ bind_accounts (NatterWindow *self)
   gtk_scrolled_window_set_child (self->search_scroller, self->search_results);
   g_object_bind_property (self->search_results, "visible", self->search_scroller, "visible",
                           G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->search_results, "notify::visible", G_CALLBACK (update_pages),
+                           self, G_CONNECT_SWAPPED);
   self->conversation_filter = gtk_custom_filter_new (conversation_matches, self, NULL);
   self->visible_conversations =
     gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->conversations)),

@@ -510,6 +510,10 @@ history (GApplication *app,
                                                i);
       }
     g_assert_nonnull (row);
+    /* No conversation is called that: the messages are all there is. */
+    g_assert_false (gtk_widget_is_visible (natter_test_ui_find_descendant (GTK_WIDGET (window),
+                                                                          GTK_TYPE_LABEL,
+                                                                          "No Results")));
     natter_test_ui_save_screens (GTK_WINDOW (window), "search", 700);
     list = gtk_widget_get_parent (GTK_WIDGET (row));
     g_signal_emit_by_name (list, "row-activated", row);
