@@ -11,7 +11,6 @@
 #include "natter-account-list.h"
 #include "natter-account.h"
 #include "natter-conversation-private.h"
-#include "natter-omemo-device.h"
 #include "natter-search-hit.h"
 
 /**
@@ -394,9 +393,7 @@ searched_cb (GObject      *object,
       g_autoptr(NatterSearchHit) hit = NULL;
 
       /* A hidden message is not shown through a search either. */
-      if (conversation == NULL ||
-          (record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
-           record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED))
+      if (conversation == NULL || natter_message_record_is_hidden (record))
         continue;
       message = natter_conversation_dup_message (conversation, record);
       hit = natter_search_hit_new (conversation, message);

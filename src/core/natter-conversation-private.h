@@ -20,6 +20,7 @@ NatterMessage      *natter_message_new_from_record      (NatterStoreMessage   *r
                     G_GNUC_WARN_UNUSED_RESULT;
 void                natter_message_update               (NatterMessage        *self,
                                                          NatterStoreMessage   *record);
+gboolean            natter_message_record_is_hidden     (NatterStoreMessage   *record);
 void                natter_message_set_state            (NatterMessage        *self,
                                                          NatterMessageState    state);
 

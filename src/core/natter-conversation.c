@@ -15,7 +15,6 @@
 #include "natter-contact.h"
 #include "natter-conversation-private.h"
 #include "natter-core-enums.h"
-#include "natter-omemo-device.h"
 #include "natter-roster.h"
 
 /**
@@ -325,8 +324,7 @@ roster_changed_cb (NatterConversation *self)
 static const char *
 preview_of (NatterStoreMessage *record)
 {
-  if (record->body != NULL && record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
-      record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED)
+  if (record->body != NULL && natter_message_record_is_hidden (record))
     return _("Hidden message from a distrusted device");
   return record->body;
 }

@@ -207,6 +207,16 @@ set_string (char       **field,
   return TRUE;
 }
 
+/* A message from a device the user distrusted when it arrived: kept, but
+ * its text is shown nowhere (list, preview, notification, search) until
+ * the user asks for it in the conversation. */
+gboolean
+natter_message_record_is_hidden (NatterStoreMessage *record)
+{
+  return record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
+         record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED;
+}
+
 NatterMessage *
 natter_message_new_from_record (NatterStoreMessage *record)
 {
@@ -228,8 +238,7 @@ natter_message_new_from_record (NatterStoreMessage *record)
   /* The store keeps the sending device's trust as NatterOmemoTrust. */
   self->sender_verified = record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
                           record->sender_trust == NATTER_OMEMO_TRUST_VERIFIED;
-  self->sender_distrusted = record->encryption == NATTER_STORE_ENCRYPTION_OMEMO &&
-                            record->sender_trust == NATTER_OMEMO_TRUST_DISTRUSTED;
+  self->sender_distrusted = natter_message_record_is_hidden (record);
   self->sender_device = record->sender_device;
   self->kind = (record->flags & NATTER_STORE_MESSAGE_FLAG_DEVICE_NOTICE) != 0
                ? NATTER_MESSAGE_KIND_DEVICE_ADDED : NATTER_MESSAGE_KIND_TEXT;

@@ -36,7 +36,7 @@ reason_for (const GError *error)
     case NATTER_OMEMO_ERROR_NO_SESSION:
       return _("This message could not be decrypted: there is no session with the sending device yet.");
     case NATTER_OMEMO_ERROR_UNTRUSTED:
-      return _("This message comes from a device whose key changed or that you distrusted.");
+      return _("This message comes from a device whose identity key changed; it was not decrypted.");
     case NATTER_OMEMO_ERROR_AUTHENTICATION:
       return _("This message was altered on its way and cannot be trusted.");
     case NATTER_OMEMO_ERROR_MALFORMED:
@@ -170,4 +170,33 @@ natter_omemo_message_seal (XmppNode *stanza,
                                        NULL);
   xmpp_node_add_child (stanza, "store", XMPP_NS_HINTS);
   xmpp_node_add_text_child (stanza, "body", XMPP_NS_CLIENT, NATTER_OMEMO_FALLBACK_BODY);
+}
+
+/**
+ * natter_omemo_message_build_key_transport:
+ * @to: the bare JID whose devices get the new key
+ * @encrypted: a key transport element, without payload
+ *
+ * A message that carries only keys: it makes the devices take the
+ * sessions it was encrypted through (the answer to a message we could not
+ * read).  No body, so no client shows it; a store hint, so the devices
+ * that are offline find it in the archive.
+ *
+ * Returns: (transfer full): the stanza to send
+ */
+XmppNode *
+natter_omemo_message_build_key_transport (const char           *to,
+                                          NatterOmemoEncrypted *encrypted)
+{
+  g_autoptr(XmppNode) element = NULL;
+  XmppNode *message;
+
+  g_return_val_if_fail (to != NULL, NULL);
+  g_return_val_if_fail (encrypted != NULL && encrypted->payload == NULL, NULL);
+
+  element = natter_omemo_encrypted_to_node (encrypted);
+  message = xmpp_node_build ("message", XMPP_NS_CLIENT, "to", to, "type", "chat", NULL);
+  xmpp_node_append_child (message, element);
+  xmpp_node_add_child (message, "store", XMPP_NS_HINTS);
+  return message;
 }

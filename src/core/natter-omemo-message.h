@@ -24,5 +24,8 @@ gboolean natter_omemo_message_take_key_transport (NatterOmemo *omemo,
                                                   XmppMessage *message);
 void     natter_omemo_message_seal (XmppNode           *stanza,
                                     XmppNode           *encrypted);
+XmppNode *natter_omemo_message_build_key_transport (const char           *to,
+                                                    NatterOmemoEncrypted *encrypted)
+          G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #include "natter-core-enums.h"
 #include "natter-error.h"
+#include "natter-omemo-message.h"
 #include "natter-omemo-private.h"
 
 #define VERSION NATTER_STORE_OMEMO_VERSION_LEGACY
@@ -1478,8 +1479,6 @@ natter_omemo_encrypt_finish (NatterOmemo   *self,
  * messages it sends meanwhile (SECURITY.md row 50: no storms). */
 #define REPAIR_INTERVAL (5 * G_TIME_SPAN_MINUTE)
 
-#define XMPP_NS_HINTS "urn:xmpp:hints"   /* XEP-0334 */
-
 /* The new session is there: a key transport element through it tells the
  * device to use it, so its next message can be read. */
 static void
@@ -1491,7 +1490,6 @@ repair_fetched_cb (GObject      *object,
   g_autofree char *jid = user_data;
   const char *jids[] = { jid, NULL };
   g_autoptr(NatterOmemoEncrypted) encrypted = NULL;
-  g_autoptr(XmppNode) element = NULL;
   g_autoptr(XmppNode) message = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1508,10 +1506,7 @@ repair_fetched_cb (GObject      *object,
       g_debug ("OMEMO: no repair of a session with %s: %s", jid, error->message);
       return;
     }
-  element = natter_omemo_encrypted_to_node (encrypted);
-  message = xmpp_node_build ("message", XMPP_NS_CLIENT, "to", jid, "type", "chat", NULL);
-  xmpp_node_append_child (message, element);
-  xmpp_node_add_child (message, "store", XMPP_NS_HINTS);
+  message = natter_omemo_message_build_key_transport (jid, encrypted);
   xmpp_client_send (self->client, message);
   g_debug ("OMEMO: sent a key transport element to repair the sessions with %s", jid);
 }

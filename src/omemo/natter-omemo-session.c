@@ -753,8 +753,7 @@ set_decrypt_error (GError     **error,
    * the MAC (or a session that does not fit). */
   if (parsed && rc == SG_ERR_INVALID_MESSAGE)
     rc = SG_ERR_INVALID_MAC;
-  else if (!parsed && rc != SG_ERR_NOMEM && rc != SG_ERR_NO_SESSION &&
-           rc != SG_ERR_UNTRUSTED_IDENTITY)
+  else if (!parsed && rc != SG_ERR_NOMEM && rc != SG_ERR_NO_SESSION)
     rc = SG_ERR_INVALID_MESSAGE;
 
   switch (rc)
@@ -773,11 +772,6 @@ set_decrypt_error (GError     **error,
       g_set_error (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_NO_SESSION,
                    _("Device %u of %s started a session with a pre-key this device no longer "
                      "has"), device_id, jid);
-      break;
-    case SG_ERR_UNTRUSTED_IDENTITY:
-      g_set_error (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_UNTRUSTED,
-                   _("Device %u of %s uses an identity key you distrusted; the message was "
-                     "not decrypted"), device_id, jid);
       break;
     case SG_ERR_INVALID_MAC:
       g_set_error (error, NATTER_OMEMO_ERROR, NATTER_OMEMO_ERROR_AUTHENTICATION,

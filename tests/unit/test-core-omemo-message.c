@@ -91,6 +91,41 @@ test_open (void)
   g_assert_cmpstr (record->error, !=, "");
 }
 
+/* A key transport element goes out without body, kept by the archive,
+ * and comes back as one: taken, nothing stored. */
+static void
+test_key_transport (void)
+{
+  g_autoptr(NatterOmemoEncrypted) encrypted = natter_omemo_encrypted_new ();
+  g_autoptr(XmppNode) stanza = NULL;
+  g_autoptr(XmppMessage) message = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *from = NULL;
+  static const guint8 key[32] = { 1, };
+  static const guint8 iv[12] = { 2, };
+  g_autoptr(GBytes) key_bytes = g_bytes_new_static (key, sizeof key);
+
+  encrypted->sid = 7;
+  encrypted->iv = g_bytes_new_static (iv, sizeof iv);
+  g_ptr_array_add (encrypted->keys,
+                   natter_omemo_key_new (9, TRUE, key_bytes));
+  stanza = natter_omemo_message_build_key_transport ("bob@example.org", encrypted);
+  g_assert_null (xmpp_node_get_child (stanza, "body", XMPP_NS_CLIENT));
+  g_assert_nonnull (xmpp_node_get_child (stanza, "store", "urn:xmpp:hints"));
+  g_assert_nonnull (xmpp_node_get_child (stanza, "encrypted", XMPP_NS_OMEMO_LEGACY));
+  g_assert_cmpstr (xmpp_node_get_attribute (stanza, "to"), ==, "bob@example.org");
+
+  /* As it arrives: recognised without an OMEMO to decrypt with. */
+  xmpp_node_set_attributes (stanza, "from", "alice@example.org/laptop", NULL);
+  xml = xmpp_node_to_string (stanza);
+  message = parse (xml);
+  g_assert_true (natter_omemo_message_take_key_transport (NULL, message));
+  g_clear_pointer (&message, xmpp_message_unref);
+  message = parse ("<message from='alice@example.org/laptop' type='chat'>"
+                   "<body>not one</body></message>");
+  g_assert_false (natter_omemo_message_take_key_transport (NULL, message));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -99,6 +134,7 @@ main (int   argc,
 
   g_test_add_func ("/natter/core/omemo-message/seal", test_seal);
   g_test_add_func ("/natter/core/omemo-message/open-without-keys", test_open);
+  g_test_add_func ("/natter/core/omemo-message/key-transport", test_key_transport);
 
   return g_test_run ();
 }
