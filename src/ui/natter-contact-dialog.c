@@ -18,6 +18,7 @@
 #include "natter-toast.h"
 
 #include "natter-avatar.h"
+#include "natter-block-dialog.h"
 #include "natter-devices-dialog.h"
 #include "natter-presence-display.h"
 #include "natter-weak-ref.h"
@@ -264,22 +265,9 @@ block_activated_cb (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   NatterContactDialog *self = NATTER_CONTACT_DIALOG (widget);
-  g_autofree char *heading = NULL;
   AdwMessageDialog *dialog;
 
-  /* TRANSLATORS: %s is a contact's name, or an address */
-  heading = g_strdup_printf (_("Block %s?"), natter_contact_get_name (self->contact));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
-  adw_message_dialog_set_body (dialog,
-                               _("Nothing they send reaches any of your devices, and they no "
-                                 "longer see when you are online. You can unblock them later."));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "block", _("_Block"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "block", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = natter_block_dialog_new (GTK_WINDOW (self), natter_contact_get_name (self->contact));
   g_signal_connect_object (dialog, "response", G_CALLBACK (block_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

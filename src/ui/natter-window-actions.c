@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "natter-add-contact-dialog.h"
+#include "natter-block-dialog.h"
 #include "natter-devices-dialog.h"
 #include "natter-window-private.h"
 
@@ -380,7 +381,6 @@ block_contact_activated_cb (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   NatterWindow *self = NATTER_WINDOW (widget);
-  g_autofree char *heading = NULL;
   const char *contact_jid = NULL;
   NatterAccount *account = lookup_account (self, parameter, &contact_jid);
   NatterContact *contact;
@@ -390,20 +390,9 @@ block_contact_activated_cb (GtkWidget  *widget,
     return;
   contact = natter_roster_lookup (natter_account_get_roster (account), contact_jid);
 
-  /* TRANSLATORS: %s is a contact's name, or an address */
-  heading = g_strdup_printf (_("Block %s?"),
-                             contact != NULL ? natter_contact_get_name (contact) : contact_jid);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
-  adw_message_dialog_set_body (dialog,
-                               _("Nothing they send reaches any of your devices, and they no "
-                                 "longer see when you are online. You can unblock them later."));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "block", _("_Block"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "block", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = natter_block_dialog_new (GTK_WINDOW (self),
+                                    contact != NULL ? natter_contact_get_name (contact)
+                                                    : contact_jid);
   g_object_set_data_full (G_OBJECT (dialog), "natter-account-jid",
                           g_strdup (natter_account_get_jid (account)), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "natter-contact-jid", g_strdup (contact_jid), g_free);
