@@ -53,6 +53,7 @@
 #include "store/store.h"
 
 #include "natter-test-server.h"
+#include "natter-test-files.h"
 #include "../unit/test-core-helpers.h"
 #include "../integration/test-core-waiting.h"
 
@@ -209,24 +210,6 @@ static char *
 random_token (void)
 {
   return g_strdup_printf ("%08x", g_random_int ());
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* tmux */
@@ -955,7 +938,7 @@ fixture_tear_down (Fixture       *fixture,
       fixture->started = FALSE;
     }
   if (fixture->root != NULL && g_getenv ("NATTER_TEST_KEEP_PROFANITY") == NULL)
-    remove_tree (fixture->root);
+    natter_test_remove_tree (fixture->root);
 
   if (fixture->accounts != NULL)
     natter_account_list_disconnect_all (fixture->accounts);

@@ -28,6 +28,7 @@
 
 #include "natter-test-ejabberd.h"
 #include "natter-test-certs.h"
+#include "natter-test-files.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -935,24 +936,6 @@ natter_test_ejabberd_is_running (NatterTestEjabberd *self)
   return self->process != NULL && g_subprocess_get_identifier (self->process) != NULL;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /**
  * natter_test_ejabberd_free:
  * @self: (nullable): a server
@@ -968,7 +951,7 @@ natter_test_ejabberd_free (NatterTestEjabberd *self)
 
   stop (self, SIGTERM);
   if (self->directory != NULL && g_getenv ("NATTER_TEST_KEEP_SERVER") == NULL)
-    remove_tree (self->directory);
+    natter_test_remove_tree (self->directory);
 
   g_free (self->directory);
   g_free (self->config_file);

@@ -13,6 +13,7 @@
 
 #include "natter-test-server.h"
 #include "natter-test-certs.h"
+#include "natter-test-files.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -489,24 +490,6 @@ natter_test_server_get_pid (NatterTestServer *self)
   return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /**
  * natter_test_server_free:
  * @self: (nullable): a server
@@ -522,7 +505,7 @@ natter_test_server_free (NatterTestServer *self)
 
   stop (self, SIGTERM);
   if (self->directory != NULL && g_getenv ("NATTER_TEST_KEEP_SERVER") == NULL)
-    remove_tree (self->directory);
+    natter_test_remove_tree (self->directory);
 
   g_free (self->directory);
   g_free (self->config_file);
