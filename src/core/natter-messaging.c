@@ -86,8 +86,7 @@ struct _NatterMessaging
   gulong                  message_id;
   gulong                  resource_removed_id;
   gulong                  announced_id;
-  guint                   presence_timeout_id;
-  gboolean                awaiting_presence;  /* the catch-up waits for it */
+  guint                   presence_timeout_id;  /* while the catch-up waits for it */
 
   GHashTable             *in_flight;  /* origin-id */
   GHashTable             *retried;    /* origin-id → gint64 *, when retried */
@@ -1525,20 +1524,13 @@ resource_removed_cb (XmppPresence *presence,
 #define PRESENCE_WAIT_S 10
 
 static void
-stop_waiting_for_presence (NatterMessaging *self)
-{
-  self->awaiting_presence = FALSE;
-  g_clear_handle_id (&self->presence_timeout_id, g_source_remove);
-}
-
-static void
 presence_announced_cb (XmppPresence    *presence,
                        GParamSpec      *pspec,
                        NatterMessaging *self)
 {
-  if (!self->awaiting_presence || !xmpp_presence_get_announced (presence))
+  if (self->presence_timeout_id == 0 || !xmpp_presence_get_announced (presence))
     return;
-  stop_waiting_for_presence (self);
+  g_clear_handle_id (&self->presence_timeout_id, g_source_remove);
   start_catchup (self);
 }
 
@@ -1548,7 +1540,6 @@ presence_timeout_cb (gpointer user_data)
   NatterMessaging *self = user_data;
 
   self->presence_timeout_id = 0;
-  stop_waiting_for_presence (self);
   start_catchup (self);
   return G_SOURCE_REMOVE;
 }
@@ -1556,10 +1547,9 @@ presence_timeout_cb (gpointer user_data)
 static void
 catch_up_after_presence (NatterMessaging *self)
 {
-  stop_waiting_for_presence (self);
+  g_clear_handle_id (&self->presence_timeout_id, g_source_remove);
   /* Syncing already: the catch-up is due, and comes next. */
   set_syncing (self, TRUE);
-  self->awaiting_presence = TRUE;
   self->presence_timeout_id = g_timeout_add_seconds (PRESENCE_WAIT_S, presence_timeout_cb, self);
 }
 
@@ -1609,9 +1599,9 @@ detach (NatterMessaging *self)
       g_clear_signal_handler (&self->announced_id, self->presence);
     }
   g_clear_object (&self->presence);
-  if (self->awaiting_presence)
+  if (self->presence_timeout_id != 0)
     set_syncing (self, FALSE);
-  stop_waiting_for_presence (self);
+  g_clear_handle_id (&self->presence_timeout_id, g_source_remove);
   if (self->session != NULL)
     g_cancellable_cancel (self->session);
   g_clear_object (&self->session);
